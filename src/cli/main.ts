@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+/**
+ * The inferscale command line: one file per command, wired here with yargs. Only src/cli/ exits.
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { EXIT_USAGE, reportError } from './errors.js';
+import { runSchema } from './schema.js';
+import { runSimulate } from './simulate.js';
+import { runValidate } from './validate.js';
+
+function run(fn: () => number, debug: boolean): void {
+  try {
+    process.exitCode = fn();
+  } catch (e) {
+    process.exitCode = reportError(e, debug);
+  }
+}
+
+const argv = hideBin(process.argv);
+const debug = argv.includes('--debug');
+
+await yargs(argv)
+  .scriptName('inferscale')
+  .usage('$0 <command> [options]\n\nSimulate elastic video inference on Kubernetes, deterministically.')
+  .command(
+    'simulate [file]',
+    'Run a scenario and write its report (default: the built-in seed-demo scenario)',
+    (y) =>
+      y
+        .positional('file', { type: 'string', describe: 'Scenario file (YAML or JSON)' })
+        .option('seed', { type: 'number', describe: "Override the scenario's seed" })
+        .option('duration', { type: 'string', describe: 'Override the duration (90s, 5m, 1h)' })
+        .option('out', { type: 'string', describe: 'Report folder (default reports/<scenario name>)' })
+        .option('json', { type: 'boolean', describe: 'Print summary.json to stdout and nothing else' })
+        .option('quiet', { type: 'boolean', describe: 'Print nothing on success' })
+        .example('$0 simulate', 'the built-in seed-demo scenario')
+        .example('$0 simulate scenarios/mmck.yaml --seed 7 --duration 1h --out /tmp/mmck', '')
+        .example('$0 simulate scenarios/seed-manual-scale.yaml --json > summary.json', ''),
+    (a) => run(() => runSimulate(a), debug),
+  )
+  .command(
+    'validate <file>',
+    'Check a scenario file: exit 0 with OK, or exit 2 listing every problem as file:line:col field: message',
+    (y) => y.positional('file', { type: 'string', demandOption: true }).example('$0 validate scenarios/mmck.yaml', ''),
+    (a) => run(() => runValidate(a.file as string), debug),
+  )
+  .command(
+    'schema',
+    'Print the scenario JSON Schema (kept at scenarios/scenario.schema.json for editors)',
+    (y) => y.example('$0 schema > scenarios/scenario.schema.json', ''),
+    () => run(() => runSchema(), debug),
+  )
+  .option('debug', { type: 'boolean', describe: 'Show stack traces on errors' })
+  .demandCommand(1, 'Name a command: simulate, validate or schema.')
+  .strict()
+  .recommendCommands()
+  .help()
+  .alias('h', 'help')
+  .version(false)
+  .wrap(Math.min(110, process.stdout.columns || 100))
+  .fail((msg, err) => {
+    if (err) throw err;
+    process.stderr.write(`${msg}\nRun 'inferscale --help' for usage.\n`);
+    process.exit(EXIT_USAGE);
+  })
+  .parseAsync();

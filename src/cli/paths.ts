@@ -1,0 +1,7 @@
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+/** The package root (dist/src/cli -> three levels up). */
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** The built-in default scenario: the seed system's five inference types. */
+export const DEFAULT_SCENARIO = join(PACKAGE_ROOT, 'scenarios', 'seed-demo.yaml');

@@ -1,0 +1,48 @@
+import { join, resolve } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { writeRunReport } from '../report/write.js';
+import { summaryText } from '../report/markdown.js';
+import { parseDurationUs } from '../scenario/duration.js';
+import { loadScenario } from '../scenario/load.js';
+import { DEFAULT_SCENARIO } from './paths.js';
+import { roundDeep } from '../report/write.js';
+
+export interface SimulateArgs {
+  file?: string;
+  seed?: number;
+  duration?: string;
+  out?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+function optionIssue(field: string, message: string): ConfigError {
+  return new ConfigError([{ file: '(command line)', line: 1, col: 1, field, message }]);
+}
+
+export function runSimulate(args: SimulateArgs): number {
+  const file = args.file ?? DEFAULT_SCENARIO;
+  const scenario = loadScenario(file);
+  let durationUs: number | undefined;
+  if (args.duration !== undefined) {
+    try {
+      durationUs = parseDurationUs(/^[0-9.]+$/.test(args.duration) ? Number(args.duration) : args.duration);
+    } catch {
+      throw optionIssue('--duration', `${JSON.stringify(args.duration)} is not a duration (like 90s, 5m, 1h)`);
+    }
+    if (!(durationUs >= 1000 && durationUs <= 366 * 86400e6)) throw optionIssue('--duration', 'must be between 1ms and 366d');
+  }
+  if (args.seed !== undefined && !(Number.isInteger(args.seed) && args.seed >= 0 && args.seed < 2 ** 32)) {
+    throw optionIssue('--seed', `must be an integer in [0, 2^32), not ${args.seed}`);
+  }
+  const outDir = resolve(args.out ?? join('reports', scenario.name));
+  const result = writeRunReport(scenario, outDir, { seed: args.seed, durationUs });
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify(roundDeep(result), null, 2)}\n`);
+  } else if (!args.quiet) {
+    process.stdout.write(
+      `${scenario.name}: ${result.durationSeconds} s simulated, seed ${result.seed}\n\n${summaryText(result)}\n\nreport: ${outDir}\n`,
+    );
+  }
+  return 0;
+}

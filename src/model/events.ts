@@ -1,0 +1,42 @@
+/**
+ * The model's event kinds and their priorities. At equal times, lower priority runs first; each
+ * priority has a reason. Operands `a` and `b` are integers whose meaning each kind states.
+ */
+export const enum Ev {
+  /** a = service index, b = scale event index. */
+  ManualScale = 0,
+  /** a = stream group index, b = index of the change in its schedule (sine: the tick). */
+  CountChange = 1,
+  /** a = pod id. */
+  PodReady = 2,
+  /** a = pod id, b = the pod's work version (stale when they differ). */
+  ServiceDone = 3,
+  /** a = stream id, b = the stream's epoch. */
+  PeriodicFrame = 4,
+  /** a = stream group index, b = the group's epoch. */
+  PoissonFrame = 5,
+  /** a = pod id, b = the pod's idle version. */
+  Poll = 6,
+  /** a = pod id, b = the pod's idle version (notify wake-up: the seed's idle report after ~30 s). */
+  IdleReport = 7,
+  /** a = step index. */
+  Sample = 8,
+}
+
+/** Priority by kind, with the reason for its place. */
+export const PRIORITY: Record<Ev, number> = {
+  // Control first: a scale or a stream-count change at t applies to everything else at t.
+  [Ev.ManualScale]: 0,
+  [Ev.CountChange]: 0,
+  // A pod that becomes Ready at t can take a frame that arrives at t.
+  [Ev.PodReady]: 1,
+  // Completions before arrivals: a server freed at t is free for a frame that arrives at t.
+  [Ev.ServiceDone]: 2,
+  [Ev.PeriodicFrame]: 3,
+  [Ev.PoissonFrame]: 3,
+  // A poll at t sees the frames that arrived at t (a Redis LPOP after the RPUSH).
+  [Ev.Poll]: 4,
+  [Ev.IdleReport]: 4,
+  // The sample closes the step (t - step, t]: it sees everything that happened at t.
+  [Ev.Sample]: 9,
+};

@@ -1,0 +1,261 @@
+/**
+ * simulate(scenario, options) -> RunResult: the one core function (DESIGN.md). Pure and
+ * deterministic: the same scenario and seed give the same result and the same rows, in the same
+ * order. It reads no clock, no environment and no Math.random.
+ *
+ *   build the world -> schedule time 0 -> run events in (time, priority, sequence) order
+ *     -> every step: sample each service into a time-series row (streamed to the sink)
+ *   -> summarize KPIs
+ */
+import { InvariantError } from '../errors.js';
+import type { LatencyHistogram } from '../metrics/histogram.js';
+import { LatencyHistogram as Histogram } from '../metrics/histogram.js';
+import type { Scenario } from '../scenario/types.js';
+import { Ev, PRIORITY } from './events.js';
+import { Phase, World, type RunEvent, type ServiceState } from './world.js';
+
+export type { RunEvent } from './world.js';
+
+/** One row of timeseries.csv: one step of one service. */
+export interface TimeseriesRow {
+  timeS: number;
+  service: string;
+  replicas: number;
+  readyReplicas: number;
+  queueLength: number;
+  offeredFps: number;
+  inferFps: number;
+  dropFps: number;
+  /** Mean of the Ready pods' latest ei_scale_ratio gauges; null before any pod reported. */
+  scaleRatio: number | null;
+  /** CPU used / CPU requested (as the HPA computes it); per pod in cores when pods request none. */
+  cpuUtilization: number | null;
+  latencyP95S: number | null;
+}
+
+export interface RunSink {
+  row?(row: TimeseriesRow): void;
+  event?(event: RunEvent): void;
+}
+
+export interface SimulateOptions {
+  /** Overrides the scenario's seed. */
+  seed?: number;
+  /** Overrides the scenario's duration, µs. */
+  durationUs?: number;
+  sink?: RunSink;
+  /** Check frame conservation at every step (default true; costs O(services) per step). */
+  checkInvariants?: boolean;
+}
+
+export interface FrameKpis {
+  offeredFrames: number;
+  inferredFrames: number;
+  droppedFrames: number;
+  queuedAtEnd: number;
+  inServiceAtEnd: number;
+  dropRatio: number;
+  offeredFps: number;
+  inferFps: number;
+  dropFps: number;
+  meanQueueWaitSeconds: number | null;
+  latencyP50Seconds: number | null;
+  latencyP95Seconds: number | null;
+  latencyP99Seconds: number | null;
+  replicaSeconds: number;
+  maxReplicas: number;
+  cpuCoreSeconds: number;
+}
+
+export interface ServiceSummary extends FrameKpis {
+  service: string;
+  meanReplicas: number;
+  podsCreated: number;
+  podsPendingAtEnd: number;
+}
+
+export interface RunResult {
+  scenario: string;
+  seed: number;
+  durationSeconds: number;
+  stepSeconds: number;
+  services: ServiceSummary[];
+  total: FrameKpis;
+  events: number;
+}
+
+export function simulate(scenario: Scenario, options: SimulateOptions = {}): RunResult {
+  const seed = options.seed ?? scenario.seed;
+  const endUs = options.durationUs ?? scenario.durationUs;
+  const stepUs = Math.min(scenario.stepUs, endUs);
+  const sink = options.sink ?? {};
+  const check = options.checkInvariants ?? true;
+  let events = 0;
+
+  // 1. Build the world and schedule what exists at time 0.
+  const world = new World(scenario, seed, endUs, { event: (e) => sink.event?.(e) });
+  const heap = world.heap;
+  const steps = Math.ceil(endUs / stepUs);
+  heap.push(Math.min(stepUs, endUs), PRIORITY[Ev.Sample], Ev.Sample, 0, 0);
+  world.start();
+
+  // 2. Run events in order until the end.
+  let lastSampleUs = 0;
+  while (heap.size > 0 && heap.peekTime() <= endUs) {
+    heap.pop();
+    world.now = heap.timeUs;
+    events++;
+    if (heap.eventKind === Ev.Sample) {
+      const k = heap.a;
+      sample(world, world.now - lastSampleUs, sink);
+      if (check) world.checkConservation();
+      lastSampleUs = world.now;
+      if (k + 1 < steps) heap.push(Math.min((k + 2) * stepUs, endUs), PRIORITY[Ev.Sample], Ev.Sample, k + 1, 0);
+      continue;
+    }
+    world.dispatch(heap.eventKind, heap.a, heap.b);
+  }
+  if (lastSampleUs !== endUs) throw new InvariantError(`the last sample is at ${lastSampleUs}us, not at the end ${endUs}us`);
+
+  // 3. Summarize.
+  world.now = endUs;
+  world.flushCpu();
+  const durationS = endUs / 1e6;
+  const services = world.services.map((svc) => serviceSummary(world, svc, durationS));
+  const all = new Histogram();
+  for (const svc of world.services) all.merge(svc.latency);
+  const sum = (f: (s: ServiceSummary) => number) => services.reduce((a, s) => a + f(s), 0);
+  const waitCount = world.services.reduce((a, s) => a + s.waitCount, 0);
+  const waitSum = world.services.reduce((a, s) => a + s.waitSumUs, 0);
+  const total = kpis(
+    {
+      offered: sum((s) => s.offeredFrames),
+      inferred: sum((s) => s.inferredFrames),
+      dropped: sum((s) => s.droppedFrames),
+      queued: sum((s) => s.queuedAtEnd),
+      inService: sum((s) => s.inServiceAtEnd),
+      waitSumUs: waitSum,
+      waitCount,
+      latency: all,
+      replicaSeconds: sum((s) => s.replicaSeconds),
+      maxReplicas: sum((s) => s.maxReplicas),
+      cpuCoreSeconds: sum((s) => s.cpuCoreSeconds),
+    },
+    durationS,
+  );
+  return {
+    scenario: scenario.name,
+    seed,
+    durationSeconds: durationS,
+    stepSeconds: stepUs / 1e6,
+    services,
+    total,
+    events,
+  };
+}
+
+function sample(world: World, stepUs: number, sink: RunSink): void {
+  world.flushCpu();
+  const stepS = stepUs / 1e6;
+  for (const svc of world.services) {
+    let replicas = 0;
+    let ready = 0;
+    let ratioSum = 0;
+    let ratioN = 0;
+    for (const p of svc.pods) {
+      if (p.phase === Phase.Terminating) continue;
+      replicas++;
+      if (p.phase === Phase.Ready) {
+        ready++;
+        if (p.reported) {
+          ratioSum += p.scaleRatio;
+          ratioN++;
+        }
+      }
+    }
+    if (sink.row) {
+      const usedCores = svc.stepCpuCoreUs / stepUs;
+      const denominator = svc.cfg.cpuRequest > 0 ? replicas * svc.cfg.cpuRequest : replicas;
+      sink.row({
+        timeS: world.now / 1e6,
+        service: svc.cfg.name,
+        replicas,
+        readyReplicas: ready,
+        queueLength: svc.queue.length,
+        offeredFps: svc.stepOffered / stepS,
+        inferFps: svc.stepInferred / stepS,
+        dropFps: svc.stepDropped / stepS,
+        scaleRatio: ratioN > 0 ? ratioSum / ratioN : null,
+        cpuUtilization: denominator > 0 ? usedCores / denominator : null,
+        latencyP95S: svc.stepLatency.total > 0 ? svc.stepLatency.quantileUs(0.95) / 1e6 : null,
+      });
+    }
+    svc.stepOffered = 0;
+    svc.stepInferred = 0;
+    svc.stepDropped = 0;
+    svc.stepCpuCoreUs = 0;
+    svc.stepLatency.clear();
+  }
+}
+
+interface Tally {
+  offered: number;
+  inferred: number;
+  dropped: number;
+  queued: number;
+  inService: number;
+  waitSumUs: number;
+  waitCount: number;
+  latency: LatencyHistogram;
+  replicaSeconds: number;
+  maxReplicas: number;
+  cpuCoreSeconds: number;
+}
+
+function kpis(t: Tally, durationS: number): FrameKpis {
+  const q = (x: number) => (t.latency.total > 0 ? t.latency.quantileUs(x) / 1e6 : null);
+  return {
+    offeredFrames: t.offered,
+    inferredFrames: t.inferred,
+    droppedFrames: t.dropped,
+    queuedAtEnd: t.queued,
+    inServiceAtEnd: t.inService,
+    dropRatio: t.offered > 0 ? t.dropped / t.offered : 0,
+    offeredFps: t.offered / durationS,
+    inferFps: t.inferred / durationS,
+    dropFps: t.dropped / durationS,
+    meanQueueWaitSeconds: t.waitCount > 0 ? t.waitSumUs / t.waitCount / 1e6 : null,
+    latencyP50Seconds: q(0.5),
+    latencyP95Seconds: q(0.95),
+    latencyP99Seconds: q(0.99),
+    replicaSeconds: t.replicaSeconds,
+    maxReplicas: t.maxReplicas,
+    cpuCoreSeconds: t.cpuCoreSeconds,
+  };
+}
+
+function serviceSummary(world: World, svc: ServiceState, durationS: number): ServiceSummary {
+  const k = kpis(
+    {
+      offered: svc.offered,
+      inferred: svc.inferred,
+      dropped: svc.dropped,
+      queued: svc.queue.length,
+      inService: svc.inService,
+      waitSumUs: svc.waitSumUs,
+      waitCount: svc.waitCount,
+      latency: svc.latency,
+      replicaSeconds: svc.replicaUs / 1e6,
+      maxReplicas: svc.maxReplicas,
+      cpuCoreSeconds: world.pods.filter((p) => p.service === svc).reduce((a, p) => a + p.cpuCoreUs, 0) / 1e6,
+    },
+    durationS,
+  );
+  return {
+    service: svc.cfg.name,
+    ...k,
+    meanReplicas: svc.replicaUs / 1e6 / durationS,
+    podsCreated: world.pods.filter((p) => p.service === svc).length,
+    podsPendingAtEnd: svc.pods.filter((p) => p.phase === Phase.Pending).length,
+  };
+}

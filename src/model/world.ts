@@ -1,0 +1,685 @@
+/**
+ * The simulated world: nodes, services (one queue each), pods and streams, and the handlers of
+ * the model's events. `simulate.ts` builds it and drives the engine; this file owns the semantics
+ * of DESIGN.md (Domain semantics) and reference/seed/original-system.md.
+ */
+import { EventHeap } from '../engine/heap.js';
+import { randomStream, type RandomStream } from '../engine/rng.js';
+import { InvariantError } from '../errors.js';
+import { LatencyHistogram } from '../metrics/histogram.js';
+import type { Scenario, ServiceConfig, StreamGroupConfig, NodePoolConfig } from '../scenario/types.js';
+import type { CpuTypeEntry } from './catalog.js';
+import { sampler, type Sampler } from './distributions.js';
+import { Ev, PRIORITY } from './events.js';
+import { FrameQueue } from './queue.js';
+import { cfsFactor, contentionFactor, frameSecondsAtFullSpeed } from './throughput.js';
+
+export const enum Phase {
+  Pending = 0,
+  Starting = 1,
+  Ready = 2,
+  Terminating = 3,
+  Gone = 4,
+}
+
+export interface RunEvent {
+  timeUs: number;
+  service: string;
+  event: string;
+  detail: string;
+}
+
+export class NodeState {
+  allocatedCpu = 0;
+  busyThreads = 0;
+  readonly busyPods: Pod[] = [];
+  factor = 1;
+  constructor(
+    readonly pool: NodePoolConfig,
+    readonly name: string,
+    readonly cpu: CpuTypeEntry,
+  ) {}
+
+  addBusy(pod: Pod): void {
+    pod.busyIndex = this.busyPods.length;
+    this.busyPods.push(pod);
+  }
+
+  removeBusy(pod: Pod): void {
+    const last = this.busyPods.pop()!;
+    if (last !== pod) {
+      this.busyPods[pod.busyIndex] = last;
+      last.busyIndex = pod.busyIndex;
+    }
+    pod.busyIndex = -1;
+  }
+}
+
+export class Pod {
+  phase: Phase = Phase.Pending;
+  node: NodeState | null = null;
+  readyUs = -1;
+  goneUs = -1;
+  // Work in service.
+  busy = false;
+  batchArrivals: Float64Array;
+  batchCount = 0;
+  workRemainingUs = 0;
+  rate = 1;
+  lastRateUs = 0;
+  workVersion = 0;
+  busyIndex = -1;
+  /** Base frame time at full speed on this pod's node, µs (when the model has no serviceTime). */
+  frameUs = 0;
+  cfs = 1;
+  // Idle: polls (poll wake-up) or the idle list (notify wake-up).
+  idleVersion = 0;
+  emptyPolls = 0;
+  // The seed's per-replica gauges (reference/seed/original-system.md, Metrics).
+  framesSinceReport = 0;
+  dropsSinceReport = 0;
+  lastReportUs = 0;
+  maxInferFps = 0;
+  reported = false;
+  inferFps = 0;
+  dropFps = 0;
+  scaleRatio = 0;
+  cpuCoreUs = 0;
+  constructor(
+    readonly id: number,
+    readonly service: ServiceState,
+    readonly ordinal: number,
+    readonly createdUs: number,
+  ) {
+    this.batchArrivals = new Float64Array(service.cfg.batchSize);
+  }
+}
+
+export class ServiceState {
+  readonly queue: FrameQueue;
+  /** Live pods (not Gone) in creation order. */
+  pods: Pod[] = [];
+  /** Notify wake-up: idle Ready pods, first idle first woken. */
+  idle: Pod[] = [];
+  idleHead = 0;
+  desired: number;
+  readonly workSampler: Sampler | null;
+  readonly startupSampler: Sampler;
+  // Run totals.
+  offered = 0;
+  inferred = 0;
+  dropped = 0;
+  inService = 0;
+  waitSumUs = 0;
+  waitCount = 0;
+  readonly latency = new LatencyHistogram();
+  replicaUs = 0;
+  maxReplicas = 0;
+  lastReplicaChangeUs = 0;
+  liveCount = 0;
+  // Current step.
+  stepOffered = 0;
+  stepInferred = 0;
+  stepDropped = 0;
+  stepCpuCoreUs = 0;
+  readonly stepLatency = new LatencyHistogram();
+  pendingReported = false;
+
+  constructor(
+    readonly index: number,
+    readonly cfg: ServiceConfig,
+    seed: number,
+    readonly model: Scenario['models'][string],
+  ) {
+    this.queue = new FrameQueue(Math.min(cfg.queueCapacity + 1, 1 << 16));
+    this.desired = cfg.replicas;
+    this.workSampler = model.serviceTime ? sampler(model.serviceTime, randomStream(seed, `service:${cfg.name}:work`)) : null;
+    this.startupSampler = sampler(cfg.startupDelay, randomStream(seed, `service:${cfg.name}:startup`));
+  }
+}
+
+class Stream {
+  epoch = 0;
+  active = false;
+  startUs = 0;
+  k = 0;
+  constructor(
+    readonly id: number,
+    readonly group: GroupState,
+    readonly indexInGroup: number,
+  ) {}
+}
+
+class GroupState {
+  readonly streams: Stream[] = [];
+  active = 0;
+  epoch = 0;
+  readonly periodUs: number;
+  constructor(
+    readonly index: number,
+    readonly cfg: StreamGroupConfig,
+    readonly service: ServiceState,
+    readonly rng: RandomStream,
+  ) {
+    this.periodUs = 1e6 / cfg.fps;
+  }
+}
+
+export interface WorldSink {
+  event(e: RunEvent): void;
+}
+
+export class World {
+  readonly heap = new EventHeap(256);
+  readonly nodes: NodeState[] = [];
+  readonly services: ServiceState[];
+  readonly pods: Pod[] = [];
+  readonly streams: Stream[] = [];
+  readonly groups: GroupState[];
+  private readonly pendingPods: Pod[] = [];
+  private podOrdinal = 0;
+  now = 0;
+
+  constructor(
+    readonly scenario: Scenario,
+    readonly seed: number,
+    readonly endUs: number,
+    private readonly sink: WorldSink,
+  ) {
+    for (const pool of scenario.nodePools) {
+      const cpu = scenario.cpuCatalog[pool.cpuType];
+      for (let i = 0; i < pool.count; i++) this.nodes.push(new NodeState(pool, `${pool.name}-${i}`, cpu));
+    }
+    this.services = scenario.services.map((s, i) => new ServiceState(i, s, seed, scenario.models[s.model]));
+    const byName = new Map(this.services.map((s) => [s.cfg.name, s]));
+    this.groups = scenario.streams.map(
+      (g, i) => new GroupState(i, g, byName.get(g.type)!, randomStream(seed, `streams:${i}:${g.name}`)),
+    );
+  }
+
+  private emit(service: ServiceState | null, event: string, detail: string): void {
+    this.sink.event({ timeUs: this.now, service: service ? service.cfg.name : '', event, detail });
+  }
+
+  private schedule(timeUs: number, kind: Ev, a: number, b: number): void {
+    this.heap.push(timeUs, PRIORITY[kind], kind, a, b);
+  }
+
+  /** Schedules what exists at time 0: replicas, stream counts, manual scale events. */
+  start(): void {
+    for (const svc of this.services) {
+      this.reconcile(svc);
+      svc.cfg.scaleEvents.forEach((e, i) => this.schedule(e.atUs, Ev.ManualScale, svc.index, i));
+    }
+    for (const g of this.groups) this.applyCount(g, 0);
+  }
+
+  dispatch(kind: number, a: number, b: number): void {
+    switch (kind as Ev) {
+      case Ev.PoissonFrame:
+        return this.onPoissonFrame(a, b);
+      case Ev.PeriodicFrame:
+        return this.onPeriodicFrame(a, b);
+      case Ev.ServiceDone:
+        return this.onServiceDone(a, b);
+      case Ev.Poll:
+        return this.onPoll(a, b);
+      case Ev.IdleReport:
+        return this.onIdleReport(a, b);
+      case Ev.PodReady:
+        return this.onPodReady(a);
+      case Ev.ManualScale:
+        return this.onManualScale(a, b);
+      case Ev.CountChange:
+        return this.applyCount(this.groups[a], b);
+      case Ev.Sample:
+        throw new InvariantError('Sample events belong to the driver');
+      default: {
+        const never: never = kind as never;
+        throw new InvariantError(`unknown event kind ${String(never)}`);
+      }
+    }
+  }
+
+  // ----------------------------------------------------------------------------- streams
+
+  private countAt(g: GroupState, tick: number): { count: number; nextTick: number; nextUs: number } {
+    const c = g.cfg.count;
+    if (c.kind === 'points') {
+      const next = tick + 1 < c.changes.length ? c.changes[tick + 1].atUs : Infinity;
+      return { count: c.changes[tick].count, nextTick: tick + 1, nextUs: next };
+    }
+    const t = tick * c.resolutionUs;
+    const v = c.mean + c.amplitude * Math.cos((2 * Math.PI * (t - c.peakAtUs)) / c.periodUs);
+    return { count: Math.max(0, Math.round(v)), nextTick: tick + 1, nextUs: (tick + 1) * c.resolutionUs };
+  }
+
+  private applyCount(g: GroupState, tick: number): void {
+    const { count, nextTick, nextUs } = this.countAt(g, tick);
+    if (nextUs <= this.endUs) this.schedule(nextUs, Ev.CountChange, g.index, nextTick);
+    if (count === g.active) return;
+    const before = g.active;
+    if (g.cfg.arrivals === 'poisson') {
+      g.active = count;
+      g.epoch++;
+      if (count > 0) this.schedulePoisson(g);
+    } else {
+      for (let i = g.active; i < count; i++) this.activateStream(g, i);
+      for (let i = g.active - 1; i >= count; i--) {
+        const s = g.streams[i];
+        s.active = false;
+        s.epoch++;
+      }
+      g.active = count;
+    }
+    if (this.now > 0 || before !== 0) this.emit(g.service, 'streams', `${g.cfg.name}: ${before} -> ${count} streams`);
+  }
+
+  private activateStream(g: GroupState, i: number): void {
+    let s = g.streams[i];
+    if (!s) {
+      s = new Stream(this.streams.length, g, i);
+      this.streams.push(s);
+      g.streams[i] = s;
+    }
+    s.active = true;
+    s.epoch++;
+    s.k = 0;
+    const ph = g.cfg.phase;
+    const offset =
+      ph.mode === 'fixed'
+        ? ph.offsetUs
+        : ph.mode === 'spread'
+          ? Math.round((g.periodUs * i) / Math.max(1, maxCount(g.cfg)))
+          : Math.floor(g.rng.next() * g.periodUs);
+    s.startUs = this.now + offset;
+    this.scheduleNextFrame(s);
+  }
+
+  private scheduleNextFrame(s: Stream): void {
+    const g = s.group;
+    // The k-th frame from k, never by adding intervals, so nothing drifts (DESIGN.md, Time).
+    let t = s.startUs + Math.round((s.k * 1e6) / g.cfg.fps);
+    if (g.cfg.jitterUs > 0) t += Math.round((2 * g.rng.next() - 1) * g.cfg.jitterUs);
+    if (t < this.now) t = this.now;
+    if (t <= this.endUs) this.schedule(t, Ev.PeriodicFrame, s.id, s.epoch);
+  }
+
+  private onPeriodicFrame(id: number, epoch: number): void {
+    const s = this.streams[id];
+    if (s.epoch !== epoch) return;
+    s.k++;
+    this.scheduleNextFrame(s);
+    this.arrive(s.group.service);
+  }
+
+  private schedulePoisson(g: GroupState): void {
+    const rate = g.active * g.cfg.ratePerStream;
+    const t = this.now + Math.round((-Math.log(g.rng.next()) / rate) * 1e6);
+    if (t <= this.endUs) this.schedule(t, Ev.PoissonFrame, g.index, g.epoch);
+  }
+
+  private onPoissonFrame(gi: number, epoch: number): void {
+    const g = this.groups[gi];
+    if (g.epoch !== epoch) return;
+    this.schedulePoisson(g);
+    this.arrive(g.service);
+  }
+
+  // ----------------------------------------------------------------------------- queue
+
+  /** A frame arrives at the service's queue now. */
+  private arrive(svc: ServiceState): void {
+    svc.offered++;
+    svc.stepOffered++;
+    const now = this.now;
+    if (svc.idle.length > svc.idleHead) {
+      // notify wake-up: an idle Ready replica takes the frame at once.
+      const pod = svc.idle[svc.idleHead++];
+      if (svc.idleHead === svc.idle.length) {
+        svc.idle.length = 0;
+        svc.idleHead = 0;
+      }
+      pod.idleVersion++;
+      pod.batchArrivals[0] = now;
+      pod.batchCount = 1;
+      svc.waitCount++;
+      this.startWork(pod);
+      return;
+    }
+    const q = svc.queue;
+    const policy = svc.cfg.dropPolicy;
+    if (policy !== 'trim-on-pop' && q.length >= svc.cfg.queueCapacity) {
+      svc.dropped++;
+      svc.stepDropped++;
+      if (policy === 'drop-newest') return;
+      q.shift(); // drop-oldest: the oldest makes room for the newest
+    }
+    q.push(now);
+  }
+
+  /** A Ready pod takes up to batchSize frames; trim-on-pop then trims (the seed's LPOP + LTRIM). */
+  private takeFrames(pod: Pod): boolean {
+    const svc = pod.service;
+    const q = svc.queue;
+    if (q.length === 0) return false;
+    const now = this.now;
+    const n = Math.min(svc.cfg.batchSize, q.length);
+    for (let i = 0; i < n; i++) {
+      const arrival = q.shift();
+      pod.batchArrivals[i] = arrival;
+      svc.waitSumUs += now - arrival;
+    }
+    svc.waitCount += n;
+    pod.batchCount = n;
+    if (svc.cfg.dropPolicy === 'trim-on-pop' && q.length > svc.cfg.queueCapacity) {
+      const extra = q.length - svc.cfg.queueCapacity;
+      q.dropOldest(extra);
+      svc.dropped += extra;
+      svc.stepDropped += extra;
+      pod.dropsSinceReport += extra;
+    }
+    return true;
+  }
+
+  // ----------------------------------------------------------------------------- work
+
+  private startWork(pod: Pod): void {
+    if (pod.phase !== Phase.Ready) throw new InvariantError(`pod ${pod.id} would serve before Ready`);
+    const svc = pod.service;
+    svc.inService += pod.batchCount;
+    pod.emptyPolls = 0;
+    let workUs: number;
+    if (svc.workSampler) {
+      workUs = 0;
+      for (let i = 0; i < pod.batchCount; i++) workUs += svc.workSampler() * 1e6;
+    } else workUs = pod.frameUs * pod.batchCount;
+    pod.busy = true;
+    pod.workRemainingUs = workUs;
+    const node = pod.node!;
+    node.addBusy(pod);
+    this.changeBusy(node, svc.cfg.threads, pod);
+  }
+
+  /** Node busy threads change by `delta`; rescales every busy pod when the sharing factor changes. */
+  private changeBusy(node: NodeState, delta: number, starting: Pod | null): void {
+    node.busyThreads += delta;
+    const f = contentionFactor(node.pool.cores, node.busyThreads, node.pool.backgroundCores);
+    const now = this.now;
+    if (f !== node.factor) {
+      node.factor = f;
+      for (const p of node.busyPods) if (p !== starting) this.reschedule(p, now);
+    }
+    if (starting) {
+      starting.rate = starting.cfs * node.factor;
+      starting.lastRateUs = now;
+      starting.workVersion++;
+      this.schedule(now + Math.round(starting.workRemainingUs / starting.rate), Ev.ServiceDone, starting.id, starting.workVersion);
+    }
+  }
+
+  private reschedule(p: Pod, now: number): void {
+    const elapsed = now - p.lastRateUs;
+    p.workRemainingUs = Math.max(0, p.workRemainingUs - elapsed * p.rate);
+    p.cpuCoreUs += elapsed * p.rate * p.service.cfg.threads;
+    p.service.stepCpuCoreUs += elapsed * p.rate * p.service.cfg.threads;
+    p.rate = p.cfs * p.node!.factor;
+    p.lastRateUs = now;
+    p.workVersion++;
+    this.schedule(now + Math.round(p.workRemainingUs / p.rate), Ev.ServiceDone, p.id, p.workVersion);
+  }
+
+  private onServiceDone(id: number, version: number): void {
+    const pod = this.pods[id];
+    if (pod.workVersion !== version || !pod.busy) return;
+    const svc = pod.service;
+    const now = this.now;
+    const n = pod.batchCount;
+    for (let i = 0; i < n; i++) {
+      const lat = now - pod.batchArrivals[i];
+      svc.latency.add(lat);
+      svc.stepLatency.add(lat);
+    }
+    svc.inferred += n;
+    svc.stepInferred += n;
+    svc.inService -= n;
+    pod.batchCount = 0;
+    const cpu = (now - pod.lastRateUs) * pod.rate * svc.cfg.threads;
+    pod.cpuCoreUs += cpu;
+    svc.stepCpuCoreUs += cpu;
+    pod.busy = false;
+    pod.workVersion++;
+    const node = pod.node!;
+    node.removeBusy(pod);
+    this.changeBusy(node, -svc.cfg.threads, null);
+    // The seed's report: when a frame finishes and more than reportInterval passed since the last.
+    pod.framesSinceReport += n;
+    if (now - pod.lastReportUs > svc.cfg.reportIntervalUs) this.report(pod);
+    if (pod.phase === Phase.Terminating) {
+      this.remove(pod);
+      return;
+    }
+    this.seekWork(pod);
+  }
+
+  private report(pod: Pod): void {
+    const seconds = (this.now - pod.lastReportUs) / 1e6;
+    const infer = pod.framesSinceReport / seconds;
+    const drop = pod.dropsSinceReport / seconds;
+    if (infer > pod.maxInferFps) pod.maxInferFps = infer;
+    pod.inferFps = infer;
+    pod.dropFps = drop;
+    pod.scaleRatio = pod.dropsSinceReport > 0 ? (infer + drop) / infer : pod.maxInferFps > 0 ? infer / pod.maxInferFps : 0;
+    pod.reported = true;
+    pod.framesSinceReport = 0;
+    pod.dropsSinceReport = 0;
+    pod.lastReportUs = this.now;
+  }
+
+  private idleReport(pod: Pod): void {
+    // After ~30 s without a frame the seed reports (0, 0, 0.5): "could scale down".
+    pod.inferFps = 0;
+    pod.dropFps = 0;
+    pod.scaleRatio = 0.5;
+    pod.reported = true;
+    pod.framesSinceReport = 0;
+    pod.dropsSinceReport = 0;
+    pod.lastReportUs = this.now;
+  }
+
+  /** An idle Ready pod looks for work: takes frames, or waits (poll or notify). */
+  private seekWork(pod: Pod): void {
+    if (this.takeFrames(pod)) {
+      this.startWork(pod);
+      return;
+    }
+    const svc = pod.service;
+    pod.idleVersion++;
+    if (svc.cfg.wakeup === 'poll') {
+      this.schedule(this.now + svc.cfg.pollIntervalUs, Ev.Poll, pod.id, pod.idleVersion);
+    } else {
+      svc.idle.push(pod);
+      this.schedule(
+        this.now + svc.cfg.pollIntervalUs * svc.cfg.idleReportPolls,
+        Ev.IdleReport,
+        pod.id,
+        pod.idleVersion,
+      );
+    }
+  }
+
+  private onPoll(id: number, version: number): void {
+    const pod = this.pods[id];
+    if (pod.idleVersion !== version || pod.phase !== Phase.Ready) return;
+    if (this.takeFrames(pod)) {
+      this.startWork(pod);
+      return;
+    }
+    pod.emptyPolls++;
+    if (pod.emptyPolls >= pod.service.cfg.idleReportPolls) {
+      pod.emptyPolls = 0;
+      this.idleReport(pod);
+    }
+    this.schedule(this.now + pod.service.cfg.pollIntervalUs, Ev.Poll, pod.id, version);
+  }
+
+  private onIdleReport(id: number, version: number): void {
+    const pod = this.pods[id];
+    if (pod.idleVersion !== version || pod.phase !== Phase.Ready) return;
+    this.idleReport(pod);
+    const svc = pod.service;
+    this.schedule(this.now + svc.cfg.pollIntervalUs * svc.cfg.idleReportPolls, Ev.IdleReport, pod.id, version);
+  }
+
+  // ----------------------------------------------------------------------------- pods
+
+  private onManualScale(si: number, ei: number): void {
+    const svc = this.services[si];
+    const e = svc.cfg.scaleEvents[ei];
+    this.emit(svc, 'scale', `manual scale ${svc.desired} -> ${e.replicas} replicas`);
+    svc.desired = e.replicas;
+    this.reconcile(svc);
+  }
+
+  /** Creates or removes pods until the live, non-terminating pods equal the desired count. */
+  private reconcile(svc: ServiceState): void {
+    const live = svc.pods.filter((p) => p.phase !== Phase.Terminating);
+    for (let n = live.length; n < svc.desired; n++) this.createPod(svc);
+    if (live.length > svc.desired) {
+      // ReplicaSet order: unscheduled first, then not Ready, then the newest.
+      const victims = [...live].sort(
+        (x, y) => Number(x.node !== null) - Number(y.node !== null) || x.phase - y.phase || y.ordinal - x.ordinal,
+      );
+      for (const p of victims.slice(0, live.length - svc.desired)) this.terminate(p);
+    }
+  }
+
+  private accountReplicas(svc: ServiceState): void {
+    svc.replicaUs += svc.liveCount * (this.now - svc.lastReplicaChangeUs);
+    svc.lastReplicaChangeUs = this.now;
+  }
+
+  private createPod(svc: ServiceState): void {
+    const pod = new Pod(this.pods.length, svc, this.podOrdinal++, this.now);
+    this.pods.push(pod);
+    svc.pods.push(pod);
+    this.accountReplicas(svc);
+    svc.liveCount++;
+    if (svc.liveCount > svc.maxReplicas) svc.maxReplicas = svc.liveCount;
+    this.emit(svc, 'pod-created', `pod ${podName(pod)}`);
+    this.trySchedule(pod);
+  }
+
+  private trySchedule(pod: Pod): boolean {
+    const svc = pod.service;
+    const req = svc.cfg.cpuRequest;
+    for (const node of this.nodes) {
+      if (svc.cfg.nodePool !== null && node.pool.name !== svc.cfg.nodePool) continue;
+      if (node.allocatedCpu + req > node.pool.cores + 1e-9) continue;
+      node.allocatedCpu += req;
+      pod.node = node;
+      pod.phase = Phase.Starting;
+      pod.cfs = cfsFactor(svc.cfg.cpuLimit, svc.cfg.threads);
+      if (!svc.workSampler) {
+        pod.frameUs = frameSecondsAtFullSpeed(svc.model, svc.cfg.precision, node.cpu, svc.cfg.threads) * 1e6;
+      }
+      const delayUs = Math.max(0, Math.round(svc.startupSampler() * 1e6));
+      this.emit(svc, 'pod-scheduled', `pod ${podName(pod)} on node ${node.name}; ready in ${(delayUs / 1e6).toFixed(3)}s`);
+      this.schedule(this.now + delayUs, Ev.PodReady, pod.id, 0);
+      return true;
+    }
+    if (!this.pendingPods.includes(pod)) this.pendingPods.push(pod);
+    this.emit(svc, 'pod-pending', `pod ${podName(pod)}: no node has ${req} CPU free${svc.cfg.nodePool ? ` in pool ${svc.cfg.nodePool}` : ''}`);
+    return false;
+  }
+
+  private onPodReady(id: number): void {
+    const pod = this.pods[id];
+    if (pod.phase !== Phase.Starting) return;
+    pod.phase = Phase.Ready;
+    pod.readyUs = this.now;
+    pod.lastReportUs = this.now;
+    this.emit(pod.service, 'pod-ready', `pod ${podName(pod)}`);
+    this.seekWork(pod);
+  }
+
+  private terminate(pod: Pod): void {
+    const svc = pod.service;
+    this.emit(svc, 'pod-terminating', `pod ${podName(pod)}${pod.busy ? ' (finishing its frame)' : ''}`);
+    pod.phase = Phase.Terminating;
+    pod.idleVersion++;
+    if (!pod.busy) this.remove(pod);
+  }
+
+  private remove(pod: Pod): void {
+    const svc = pod.service;
+    pod.phase = Phase.Gone;
+    pod.goneUs = this.now;
+    this.accountReplicas(svc);
+    svc.liveCount--;
+    svc.pods = svc.pods.filter((p) => p !== pod);
+    if (svc.idle.length > 0) {
+      svc.idle = svc.idle.slice(svc.idleHead).filter((p) => p !== pod);
+      svc.idleHead = 0;
+    }
+    const pi = this.pendingPods.indexOf(pod);
+    if (pi >= 0) this.pendingPods.splice(pi, 1);
+    this.emit(svc, 'pod-deleted', `pod ${podName(pod)}`);
+    if (pod.node) {
+      pod.node.allocatedCpu -= svc.cfg.cpuRequest;
+      // Freed CPU: pods that waited for a node try again, oldest first.
+      for (const p of [...this.pendingPods]) {
+        if (this.trySchedulePending(p)) this.pendingPods.splice(this.pendingPods.indexOf(p), 1);
+      }
+    }
+  }
+
+  private trySchedulePending(pod: Pod): boolean {
+    const svc = pod.service;
+    const req = svc.cfg.cpuRequest;
+    const fits = this.nodes.some(
+      (n) => (svc.cfg.nodePool === null || n.pool.name === svc.cfg.nodePool) && n.allocatedCpu + req <= n.pool.cores + 1e-9,
+    );
+    return fits && this.trySchedule(pod);
+  }
+
+  // ----------------------------------------------------------------------------- sampling
+
+  /** Closes the current step for every service: CPU accounting of busy pods up to now. */
+  flushCpu(): void {
+    const now = this.now;
+    for (const svc of this.services) {
+      for (const p of svc.pods) {
+        if (!p.busy) continue;
+        const cpu = (now - p.lastRateUs) * p.rate * svc.cfg.threads;
+        // Keep the remaining work consistent with the accounted time.
+        p.workRemainingUs -= (now - p.lastRateUs) * p.rate;
+        p.lastRateUs = now;
+        p.cpuCoreUs += cpu;
+        svc.stepCpuCoreUs += cpu;
+      }
+      this.accountReplicas(svc);
+    }
+  }
+
+  /** Frames are conserved: offered = inferred + dropped + queued + in service (DESIGN.md, Invariants). */
+  checkConservation(): void {
+    for (const svc of this.services) {
+      const rhs = svc.inferred + svc.dropped + svc.queue.length + svc.inService;
+      if (svc.offered !== rhs) {
+        throw new InvariantError(
+          `frames not conserved in ${svc.cfg.name} at ${this.now}us: offered ${svc.offered} != ` +
+            `inferred ${svc.inferred} + dropped ${svc.dropped} + queued ${svc.queue.length} + in service ${svc.inService}`,
+        );
+      }
+    }
+  }
+}
+
+function maxCount(g: StreamGroupConfig): number {
+  return g.count.kind === 'points' ? Math.max(...g.count.changes.map((c) => c.count)) : Math.ceil(g.count.mean + g.count.amplitude);
+}
+
+export function podName(pod: Pod): string {
+  return `${pod.service.cfg.name}-${pod.ordinal}`;
+}

@@ -1,0 +1,31 @@
+/** Number formatting shared by every output, so the same value always prints the same bytes. */
+export function num(x: number | null): string {
+  if (x === null || Number.isNaN(x)) return '';
+  return String(Number(x.toFixed(6)));
+}
+
+/** Fixed decimals for tables meant for people. */
+export function fixed(x: number | null, digits: number): string {
+  return x === null || Number.isNaN(x) ? '-' : x.toFixed(digits);
+}
+
+/** Seconds as a readable latency: 85 ms, 1.23 s. */
+export function latency(seconds: number | null): string {
+  if (seconds === null) return '-';
+  return seconds < 1 ? `${(seconds * 1000).toFixed(1)} ms` : `${seconds.toFixed(2)} s`;
+}
+
+/** A plain-text table with right-aligned numbers, for the terminal. */
+export function textTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** A Markdown table; cells are escaped so scenario strings cannot break it. */
+export function markdownTable(header: string[], rows: string[][]): string {
+  const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  const align = header.map((_, i) => (i === 0 ? '---' : '---:'));
+  return [header, align, ...rows].map((r, k) => `| ${(k === 1 ? r : r.map(esc)).join(' | ')} |`).join('\n');
+}

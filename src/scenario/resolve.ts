@@ -1,0 +1,397 @@
+/**
+ * From a structurally valid scenario file to the resolved `Scenario`:
+ *   1. fill defaults (the seed system's, reference/seed/original-system.md)
+ *   2. check references (stream -> service -> model -> CPU type, service -> node pool)
+ *   3. check what the schema cannot (uniform min <= max, one schedule form, jitter < period / 2, ...)
+ *   4. read the data files a scenario names (traces, empirical values), relative to the scenario
+ * Every problem is collected with its position; nothing is thrown for bad input.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve as resolvePath, basename, extname } from 'node:path';
+import type { ConfigIssue } from '../errors.js';
+import { BUILTIN_CPU_CATALOG, type CpuTypeEntry, type IsaFlag } from '../model/catalog.js';
+import { parseDurationUs } from './duration.js';
+import type { DistributionSpec, DurationSpec, ScenarioFileSpec, StreamGroupSpec } from './schema.js';
+import type { PathSegment, ScenarioSource } from './source.js';
+import type {
+  CountSchedule,
+  Dist,
+  ModelConfig,
+  NodePoolConfig,
+  Scenario,
+  ServiceConfig,
+  StreamGroupConfig,
+} from './types.js';
+
+export const DEFAULTS = {
+  seed: 1,
+  durationUs: 600e6,
+  stepUs: 1e6,
+  queueCapacity: 32,
+  pollIntervalUs: 50e3,
+  reportIntervalUs: 10e6,
+  idleReportPolls: 600,
+  fileFps: 25,
+  cameraFps: 15,
+  sinePeriodUs: 86_400e6,
+  sineResolutionUs: 60e6,
+} as const;
+
+const MAX_TRACE_ROWS = 1_000_000;
+
+class Resolver {
+  readonly issues: ConfigIssue[] = [];
+  private readonly baseDir: string;
+
+  constructor(
+    private readonly source: ScenarioSource,
+    file: string,
+  ) {
+    this.baseDir = dirname(resolvePath(file));
+  }
+
+  fail(path: PathSegment[], message: string, atKey = false): void {
+    this.issues.push(this.source.issue(path, message, atKey));
+  }
+
+  us(spec: DurationSpec): number {
+    return parseDurationUs(spec);
+  }
+
+  seconds(spec: DurationSpec): number {
+    return parseDurationUs(spec) / 1e6;
+  }
+
+  dist(spec: DistributionSpec, path: PathSegment[]): Dist {
+    if (typeof spec === 'number' || typeof spec === 'string') return { type: 'constant', value: this.seconds(spec) };
+    switch (spec.type) {
+      case 'constant':
+        return { type: 'constant', value: this.seconds(spec.value) };
+      case 'uniform': {
+        const min = this.seconds(spec.min);
+        const max = this.seconds(spec.max);
+        if (min > max) this.fail([...path, 'min'], `must not exceed max (${min}s > ${max}s)`);
+        return { type: 'uniform', min, max };
+      }
+      case 'exponential':
+        return { type: 'exponential', mean: this.seconds(spec.mean) };
+      case 'normal':
+        return { type: 'normal', mean: this.seconds(spec.mean), sd: this.seconds(spec.sd) };
+      case 'lognormal': {
+        const mean = this.seconds(spec.mean);
+        if (mean === 0 && spec.cv > 0) this.fail([...path, 'mean'], 'must be greater than 0 when cv > 0');
+        return { type: 'lognormal', mean, cv: spec.cv };
+      }
+      case 'empirical': {
+        if ((spec.values === undefined) === (spec.file === undefined)) {
+          this.fail(path, 'give exactly one of values or file');
+          return { type: 'empirical', values: [0] };
+        }
+        if (spec.values) return { type: 'empirical', values: spec.values.map((v) => this.seconds(v)) };
+        return { type: 'empirical', values: this.readValues(spec.file!, [...path, 'file']) };
+      }
+    }
+  }
+
+  private readData(file: string, path: PathSegment[]): { text: string; full: string } | null {
+    const full = resolvePath(this.baseDir, file);
+    try {
+      const text = readFileSync(full, 'utf8');
+      return { text, full };
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      this.fail(path, `cannot read ${full}: ${code === 'ENOENT' ? 'no such file' : (code ?? (e as Error).message)}`);
+      return null;
+    }
+  }
+
+  private readValues(file: string, path: PathSegment[]): number[] {
+    const data = this.readData(file, path);
+    if (!data) return [0];
+    const values: number[] = [];
+    const lines = data.text.split(/\r?\n/);
+    for (let i = 0; i < lines.length; i++) {
+      const t = lines[i].trim();
+      if (t === '' || t.startsWith('#')) continue;
+      const v = Number(t);
+      if (!Number.isFinite(v) || v < 0) {
+        this.fail(path, `${data.full}:${i + 1}: ${JSON.stringify(t)} is not a non-negative number of seconds`);
+        return [0];
+      }
+      values.push(v);
+    }
+    if (values.length === 0) this.fail(path, `${data.full} holds no values`);
+    return values.length ? values : [0];
+  }
+
+  readTrace(file: string, path: PathSegment[]): { atUs: number; count: number }[] {
+    const data = this.readData(file, path);
+    if (!data) return [{ atUs: 0, count: 0 }];
+    const out: { atUs: number; count: number }[] = [];
+    const lines = data.text.split(/\r?\n/);
+    for (let i = 0; i < lines.length; i++) {
+      const t = lines[i].trim();
+      if (t === '' || t.startsWith('#')) continue;
+      const cells = t.split(',').map((c) => c.trim());
+      if (out.length === 0 && i === firstDataLine(lines) && !/^[0-9.]/.test(cells[0])) continue; // header
+      const where = `${data.full}:${i + 1}`;
+      if (cells.length !== 2) {
+        this.fail(path, `${where}: expected 2 columns (time_s,count), found ${cells.length}`);
+        break;
+      }
+      const time = Number(cells[0]);
+      const count = Number(cells[1]);
+      if (!Number.isFinite(time) || time < 0) {
+        this.fail(path, `${where}: time_s ${JSON.stringify(cells[0])} is not a non-negative number`);
+        break;
+      }
+      if (!Number.isInteger(count) || count < 0 || count > 1_000_000) {
+        this.fail(path, `${where}: count ${JSON.stringify(cells[1])} is not an integer in [0, 1000000]`);
+        break;
+      }
+      const atUs = Math.round(time * 1e6);
+      if (out.length > 0 && atUs <= out[out.length - 1].atUs) {
+        this.fail(path, `${where}: times must increase (${time} after ${out[out.length - 1].atUs / 1e6})`);
+        break;
+      }
+      out.push({ atUs, count });
+      if (out.length > MAX_TRACE_ROWS) {
+        this.fail(path, `${data.full}: more than ${MAX_TRACE_ROWS} rows`);
+        break;
+      }
+    }
+    if (out.length === 0) {
+      this.fail(path, `${data.full} holds no rows (time_s,count)`);
+      return [{ atUs: 0, count: 0 }];
+    }
+    if (out[0].atUs > 0) out.unshift({ atUs: 0, count: 0 });
+    return out;
+  }
+}
+
+function firstDataLine(lines: string[]): number {
+  return lines.findIndex((l) => l.trim() !== '' && !l.trim().startsWith('#'));
+}
+
+/** Resolves a structurally valid scenario file; returns the scenario or every problem found. */
+export function resolveScenario(
+  spec: ScenarioFileSpec,
+  source: ScenarioSource,
+  file: string,
+): { ok: true; scenario: Scenario } | { ok: false; issues: ConfigIssue[] } {
+  const r = new Resolver(source, file);
+
+  // 1. Top level.
+  const durationUs = spec.duration !== undefined ? r.us(spec.duration) : DEFAULTS.durationUs;
+  const stepUs = spec.step !== undefined ? r.us(spec.step) : DEFAULTS.stepUs;
+  if (durationUs < 1000) r.fail(['duration'], 'must be at least 1ms');
+  if (stepUs < 1000) r.fail(['step'], 'must be at least 1ms');
+  else if (stepUs > durationUs && durationUs >= 1000) r.fail(['step'], 'must not exceed duration');
+
+  // 2. CPU catalog: built-in entries, then the scenario's additions and overrides.
+  const cpuCatalog: Record<string, CpuTypeEntry> = {};
+  for (const [id, e] of BUILTIN_CPU_CATALOG) cpuCatalog[id] = e;
+  for (const [id, e] of Object.entries(spec.cpuCatalog ?? {})) {
+    cpuCatalog[id] = {
+      id,
+      description: e.description ?? '',
+      isa: [...e.isa] as IsaFlag[],
+      gflopsPerCore: { fp32: e.gflopsPerCore.fp32, int8: e.gflopsPerCore.int8 },
+      source: e.source ?? 'scenario',
+    };
+  }
+  const cpuIds = Object.keys(cpuCatalog);
+
+  // 3. Node pools.
+  const nodePools: NodePoolConfig[] = [];
+  for (const [name, p] of Object.entries(spec.nodePools)) {
+    if (!cpuCatalog[p.cpuType]) {
+      r.fail(['nodePools', name, 'cpuType'], `unknown CPU type ${JSON.stringify(p.cpuType)}; known: ${cpuIds.join(', ')}`);
+    }
+    nodePools.push({
+      name,
+      count: p.count ?? 1,
+      cores: p.cores,
+      memoryGiB: p.memoryGiB ?? null,
+      cpuType: p.cpuType,
+      pricePerHour: p.pricePerHour ?? 0,
+      backgroundCores: p.backgroundCores ?? 0,
+    });
+  }
+  if (nodePools.length === 0) r.fail(['nodePools'], 'needs at least one node pool');
+  else if (nodePools.every((p) => p.count === 0)) r.fail(['nodePools'], 'every pool has count 0: no node to run on');
+
+  // 4. Models.
+  const models: Record<string, ModelConfig> = {};
+  for (const [name, m] of Object.entries(spec.models)) {
+    const path = ['models', name];
+    for (const cpu of Object.keys(m.measuredFps ?? {})) {
+      if (!cpuCatalog[cpu]) r.fail([...path, 'measuredFps', cpu], `unknown CPU type ${JSON.stringify(cpu)}`, true);
+    }
+    if (m.gflops === undefined && m.serviceTime === undefined) r.fail(path, 'needs gflops or serviceTime');
+    models[name] = {
+      name,
+      gflops: m.gflops ?? 0,
+      precision: m.precision ?? 'fp32',
+      overheadSeconds: m.overhead !== undefined ? r.seconds(m.overhead) : 0,
+      classFactor: m.classFactor ?? 1,
+      measuredFps: { ...(m.measuredFps ?? {}) },
+      serviceTime: m.serviceTime !== undefined ? r.dist(m.serviceTime, [...path, 'serviceTime']) : null,
+    };
+  }
+
+  // 5. Services (one per inference type).
+  const services: ServiceConfig[] = [];
+  for (const [name, s] of Object.entries(spec.services)) {
+    const path = ['services', name];
+    const model = models[s.model];
+    if (!model) r.fail([...path, 'model'], `unknown model ${JSON.stringify(s.model)}; known: ${Object.keys(models).join(', ') || '(none)'}`);
+    if (s.nodePool !== undefined && !spec.nodePools[s.nodePool]) {
+      r.fail([...path, 'nodePool'], `unknown node pool ${JSON.stringify(s.nodePool)}; known: ${Object.keys(spec.nodePools).join(', ')}`);
+    }
+    const pollIntervalUs = s.pollInterval !== undefined ? r.us(s.pollInterval) : DEFAULTS.pollIntervalUs;
+    if (pollIntervalUs < 1) r.fail([...path, 'pollInterval'], 'must be greater than 0');
+    const reportIntervalUs = s.reportInterval !== undefined ? r.us(s.reportInterval) : DEFAULTS.reportIntervalUs;
+    if (reportIntervalUs < 1000) r.fail([...path, 'reportInterval'], 'must be at least 1ms');
+    const cpuRequest = s.resources?.requests?.cpu ?? 0;
+    const cpuLimit = s.resources?.limits?.cpu ?? null;
+    if (cpuLimit !== null && cpuRequest > cpuLimit) {
+      r.fail([...path, 'resources', 'requests', 'cpu'], `must not exceed limits.cpu (${cpuRequest} > ${cpuLimit})`);
+    }
+    const scaleEvents = (s.scaleEvents ?? []).map((e, i) => ({ atUs: r.us(e.at), replicas: e.replicas, i }));
+    for (let i = 1; i < scaleEvents.length; i++) {
+      if (scaleEvents[i].atUs < scaleEvents[i - 1].atUs) {
+        r.fail([...path, 'scaleEvents', i, 'at'], 'scale events must be in time order');
+      }
+    }
+    services.push({
+      name,
+      model: s.model,
+      precision: s.precision ?? model?.precision ?? 'fp32',
+      queueCapacity: s.queue?.capacity ?? DEFAULTS.queueCapacity,
+      dropPolicy: s.queue?.dropPolicy ?? 'trim-on-pop',
+      replicas: s.replicas ?? 1,
+      cpuRequest,
+      cpuLimit,
+      threads: s.threads ?? 1,
+      batchSize: s.batchSize ?? 1,
+      wakeup: s.wakeup ?? 'poll',
+      pollIntervalUs,
+      startupDelay: s.startupDelay !== undefined ? r.dist(s.startupDelay, [...path, 'startupDelay']) : { type: 'constant', value: 0 },
+      reportIntervalUs,
+      idleReportPolls: s.idleReportPolls ?? DEFAULTS.idleReportPolls,
+      nodePool: s.nodePool ?? null,
+      scaleEvents: scaleEvents.map(({ atUs, replicas }) => ({ atUs, replicas })),
+    });
+  }
+  if (services.length === 0) r.fail(['services'], 'needs at least one service');
+
+  // 6. Stream groups.
+  const streams: StreamGroupConfig[] = spec.streams.map((g, i) => resolveStreamGroup(r, g, i, spec));
+
+  if (r.issues.length > 0) return { ok: false, issues: r.issues };
+  const name = spec.name ?? (basename(file, extname(file)).replace(/[^A-Za-z0-9_.-]/g, '-') || 'scenario');
+  return {
+    ok: true,
+    scenario: {
+      name,
+      description: spec.description ?? '',
+      sourceFile: file,
+      seed: spec.seed ?? DEFAULTS.seed,
+      durationUs,
+      stepUs,
+      cpuCatalog,
+      nodePools,
+      models,
+      services,
+      streams,
+    },
+  };
+}
+
+function resolveStreamGroup(r: Resolver, g: StreamGroupSpec, i: number, spec: ScenarioFileSpec): StreamGroupConfig {
+  const path: PathSegment[] = ['streams', i];
+  if (!spec.services[g.type]) {
+    r.fail([...path, 'type'], `unknown inference type ${JSON.stringify(g.type)}; services are: ${Object.keys(spec.services).join(', ') || '(none)'}`);
+  }
+  const kind = g.kind ?? 'file';
+  const fps = g.fps ?? (kind === 'camera' ? DEFAULTS.cameraFps : DEFAULTS.fileFps);
+  const arrivals = g.arrivals ?? 'periodic';
+  if (arrivals === 'periodic' && g.rate !== undefined) r.fail([...path, 'rate'], 'rate applies to arrivals: poisson; periodic streams use fps', true);
+  if (arrivals === 'poisson') {
+    if (g.jitter !== undefined) r.fail([...path, 'jitter'], 'jitter applies to periodic arrivals only', true);
+    if (g.phase !== undefined) r.fail([...path, 'phase'], 'phase applies to periodic arrivals only', true);
+  }
+  const jitterUs = g.jitter !== undefined ? r.us(g.jitter) : 0;
+  const periodUs = 1e6 / fps;
+  if (jitterUs * 2 >= periodUs) r.fail([...path, 'jitter'], `must be less than half the frame period (${(periodUs / 2e3).toFixed(3)}ms at ${fps} fps)`);
+  let phase: StreamGroupConfig['phase'] = { mode: 'random' };
+  if (g.phase === 'spread') phase = { mode: 'spread' };
+  else if (g.phase !== undefined && g.phase !== 'random') phase = { mode: 'fixed', offsetUs: r.us(g.phase) };
+
+  const forms = (['schedule', 'sine', 'trace'] as const).filter((k) => g[k] !== undefined);
+  if (forms.length > 1) r.fail([...path, forms[1]], `give only one of schedule, sine or trace (found ${forms.join(' and ')})`, true);
+  if (g.sine !== undefined && g.count !== undefined) r.fail([...path, 'count'], 'a sine schedule sets the count; remove count', true);
+  if (g.trace !== undefined && g.count !== undefined) r.fail([...path, 'count'], 'a trace sets the count; remove count', true);
+
+  let count: CountSchedule;
+  if (g.sine) {
+    const period = g.sine.period !== undefined ? r.us(g.sine.period) : DEFAULTS.sinePeriodUs;
+    const resolution = g.sine.resolution !== undefined ? r.us(g.sine.resolution) : DEFAULTS.sineResolutionUs;
+    if (period <= 0) r.fail([...path, 'sine', 'period'], 'must be greater than 0');
+    if (resolution < 1000) r.fail([...path, 'sine', 'resolution'], 'must be at least 1ms');
+    count = {
+      kind: 'sine',
+      mean: g.sine.mean,
+      amplitude: g.sine.amplitude,
+      periodUs: period,
+      peakAtUs: g.sine.peakAt !== undefined ? r.us(g.sine.peakAt) : 0,
+      resolutionUs: Math.max(1000, resolution),
+    };
+  } else if (g.trace !== undefined) {
+    count = { kind: 'points', changes: r.readTrace(g.trace, [...path, 'trace']) };
+  } else {
+    const changes = [{ atUs: 0, count: g.count ?? 1 }];
+    let busyUntil = 0;
+    (g.schedule ?? []).forEach((p, k) => {
+      const atUs = r.us(p.at);
+      if (atUs < busyUntil || (k > 0 && atUs <= r.us(g.schedule![k - 1].at))) {
+        r.fail([...path, 'schedule', k, 'at'], 'schedule points must be in increasing time order and not inside the previous ramp');
+        return;
+      }
+      const from = changes[changes.length - 1].count;
+      const rampUs = p.rampOver !== undefined ? r.us(p.rampOver) : 0;
+      const steps = Math.abs(p.count - from);
+      if (rampUs === 0 || steps === 0) {
+        changes.push({ atUs, count: p.count });
+      } else {
+        const dir = Math.sign(p.count - from);
+        for (let s = 1; s <= steps; s++) changes.push({ atUs: atUs + Math.round((rampUs * s) / steps), count: from + dir * s });
+      }
+      busyUntil = atUs + rampUs;
+    });
+    count = { kind: 'points', changes: mergeChanges(changes) };
+  }
+
+  return {
+    name: g.name ?? `${g.type}#${i}`,
+    type: g.type,
+    kind,
+    fps,
+    arrivals,
+    ratePerStream: g.rate ?? fps,
+    jitterUs,
+    phase,
+    count,
+  };
+}
+
+/** Keeps the last change at each time and drops changes that do not change the count. */
+function mergeChanges(changes: { atUs: number; count: number }[]): { atUs: number; count: number }[] {
+  const out: { atUs: number; count: number }[] = [];
+  for (const c of changes) {
+    if (out.length > 0 && out[out.length - 1].atUs === c.atUs) out[out.length - 1] = c;
+    else out.push(c);
+  }
+  return out.filter((c, k) => k === 0 || c.count !== out[k - 1].count);
+}

@@ -1,0 +1,244 @@
+/**
+ * The scenario file format, types first: every TypeScript type of a scenario file is derived from
+ * these TypeBox schemas, and `inferscale schema` prints them as JSON Schema (draft 2020-12 subset)
+ * so editors complete and check scenario files. Every object rejects unknown keys.
+ *
+ * Units: durations accept a number of seconds or a string such as `250ms`, `90s`, `5m`, `1h`, `1d`.
+ * Limits on each number are there to catch typos (a `1e9` stream count), not to judge a workload.
+ */
+import { Type, type Static, type TSchema, type ObjectOptions } from '@sinclair/typebox';
+
+const MAX_DURATION_S = 366 * 24 * 3600;
+
+/** A strict object: unknown keys are errors. */
+function Obj<T extends Parameters<typeof Type.Object>[0]>(properties: T, options: ObjectOptions = {}) {
+  return Type.Object(properties, { additionalProperties: false, ...options });
+}
+
+export const DURATION_PATTERN = '^\\s*[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|m|h|d)\\s*$';
+
+export const Duration = Type.Union(
+  [
+    Type.Number({ minimum: 0, maximum: MAX_DURATION_S }),
+    Type.String({ pattern: DURATION_PATTERN }),
+  ],
+  { description: 'A duration: seconds as a number, or a string like 250ms, 90s, 5m, 1h, 1d.' },
+);
+export type DurationSpec = Static<typeof Duration>;
+
+const Positive = (max: number, description: string) =>
+  Type.Number({ exclusiveMinimum: 0, maximum: max, description });
+const NonNegative = (max: number, description: string) => Type.Number({ minimum: 0, maximum: max, description });
+const Count = (max: number, description: string) => Type.Integer({ minimum: 0, maximum: max, description });
+
+// ---------------------------------------------------------------------------------------------
+// Distributions (DESIGN.md: constant, uniform, exponential, normal, lognormal, empirical).
+// Values are durations in seconds wherever a distribution describes a delay or a service time.
+
+export const DISTRIBUTION_TYPES = ['constant', 'uniform', 'exponential', 'normal', 'lognormal', 'empirical'] as const;
+
+export const ConstantDist = Obj({ type: Type.Literal('constant'), value: Duration });
+export const UniformDist = Obj({ type: Type.Literal('uniform'), min: Duration, max: Duration });
+export const ExponentialDist = Obj({ type: Type.Literal('exponential'), mean: Duration });
+export const NormalDist = Obj(
+  { type: Type.Literal('normal'), mean: Duration, sd: Duration },
+  { description: 'Normal, truncated at 0 (a negative draw is redrawn).' },
+);
+export const LognormalDist = Obj(
+  { type: Type.Literal('lognormal'), mean: Duration, cv: NonNegative(100, 'Coefficient of variation (sd / mean).') },
+  { description: 'Lognormal given by its mean and coefficient of variation.' },
+);
+export const EmpiricalDist = Obj(
+  {
+    type: Type.Literal('empirical'),
+    values: Type.Optional(Type.Array(Duration, { minItems: 1, maxItems: 1_000_000 })),
+    file: Type.Optional(
+      Type.String({ minLength: 1, description: 'A file of values in seconds, one per line, relative to the scenario.' }),
+    ),
+  },
+  { description: 'Draws uniformly from the given values (exactly one of values or file).' },
+);
+export const Distribution = Type.Union(
+  [Duration, ConstantDist, UniformDist, ExponentialDist, NormalDist, LognormalDist, EmpiricalDist],
+  { description: 'A duration (constant) or {type: constant|uniform|exponential|normal|lognormal|empirical, ...}.' },
+);
+export type DistributionSpec = Static<typeof Distribution>;
+
+// ---------------------------------------------------------------------------------------------
+
+export const ISA_FLAGS = ['avx2', 'avx512', 'vnni', 'amx'] as const;
+export const PRECISIONS = ['fp32', 'int8'] as const;
+export const Precision = Type.Union(
+  PRECISIONS.map((p) => Type.Literal(p)),
+  { description: 'Numeric precision of the model: fp32 or int8.' },
+);
+export type PrecisionName = (typeof PRECISIONS)[number];
+
+export const CpuType = Obj({
+  description: Type.Optional(Type.String({ description: 'Example CPUs of this type.' })),
+  isa: Type.Array(
+    Type.Union(ISA_FLAGS.map((f) => Type.Literal(f))),
+    { uniqueItems: true, description: 'ISA flags: avx2, avx512, vnni, amx.' },
+  ),
+  gflopsPerCore: Obj(
+    {
+      fp32: Positive(100_000, 'Effective CNN GFLOP/s per physical core in fp32.'),
+      int8: Positive(100_000, 'Effective CNN GOP/s per physical core in int8.'),
+    },
+    { description: 'Effective throughput per core for a dense CNN (OpenVINO-class runtime).' },
+  ),
+  source: Type.Optional(Type.String({ description: 'Where the figures come from.' })),
+});
+
+export const NodePool = Obj({
+  count: Type.Optional(Count(10_000, 'Number of nodes in the pool (default 1).')),
+  cores: Type.Integer({ minimum: 1, maximum: 1024, description: 'Physical cores per node.' }),
+  memoryGiB: Type.Optional(Positive(65_536, 'Memory per node, GiB (informational for now).')),
+  cpuType: Type.String({ minLength: 1, description: 'A key of the CPU catalog (built-in or cpuCatalog).' }),
+  pricePerHour: Type.Optional(NonNegative(1_000_000, 'Price of one node per hour (default 0).')),
+  backgroundCores: Type.Optional(
+    NonNegative(
+      1024,
+      'Cores kept busy on each node by work outside the modelled services (stream producers, Redis, ' +
+        'monitoring); they take part in processor sharing (default 0).',
+    ),
+  ),
+});
+
+export const Model = Obj({
+  gflops: Type.Optional(Positive(1_000_000, 'GFLOPs (2 x MACs) per frame; required unless serviceTime is given.')),
+  precision: Type.Optional(Precision),
+  overhead: Type.Optional(Duration),
+  classFactor: Type.Optional(
+    Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 1,
+      description: 'Share of the catalog throughput this network class reaches (depthwise/mobile nets: 0.45-0.8).',
+    }),
+  ),
+  measuredFps: Type.Optional(
+    Type.Record(Type.String({ minLength: 1 }), Positive(1_000_000, 'Frames per second of one single-thread replica.'), {
+      description: 'Measured FPS of one replica (one thread, batch 1) per CPU type; overrides the GFLOPs estimate.',
+    }),
+  ),
+  /** Service time of one frame at full speed on one thread; replaces the GFLOPs and measuredFps estimates. */
+  serviceTime: Type.Optional(Distribution),
+});
+
+export const DROP_POLICIES = ['trim-on-pop', 'drop-newest', 'drop-oldest'] as const;
+export type DropPolicyName = (typeof DROP_POLICIES)[number];
+
+export const Queue = Obj({
+  capacity: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'Waiting frames kept (default 32).' })),
+  dropPolicy: Type.Optional(
+    Type.Union(DROP_POLICIES.map((p) => Type.Literal(p)), {
+      description:
+        'trim-on-pop (the seed: the replica that pops trims to the newest `capacity` and counts the rest as its drops), ' +
+        'drop-newest (refuse a push to a full queue) or drop-oldest (a push to a full queue evicts the oldest).',
+    }),
+  ),
+});
+
+export const Resources = Obj({
+  requests: Type.Optional(Obj({ cpu: Type.Optional(NonNegative(1024, 'CPU request in cores.')) })),
+  limits: Type.Optional(Obj({ cpu: Type.Optional(Positive(1024, 'CPU limit in cores (CFS quota).')) })),
+});
+
+export const ScaleEvent = Obj(
+  { at: Duration, replicas: Count(10_000, 'The new replica count.') },
+  { description: 'A manual scale, like `kubectl scale --replicas=N` at time `at`.' },
+);
+
+export const WAKEUPS = ['poll', 'notify'] as const;
+
+export const Service = Obj({
+  model: Type.String({ minLength: 1, description: 'A key of models.' }),
+  precision: Type.Optional(Precision),
+  queue: Type.Optional(Queue),
+  replicas: Type.Optional(Count(10_000, 'Initial replicas (default 1).')),
+  resources: Type.Optional(Resources),
+  threads: Type.Optional(Type.Integer({ minimum: 1, maximum: 256, description: 'Threads per frame (default 1).' })),
+  batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 1024, description: 'Frames per pop (default 1).' })),
+  wakeup: Type.Optional(
+    Type.Union(WAKEUPS.map((w) => Type.Literal(w)), {
+      description: 'poll: an idle replica sleeps pollInterval and looks again (the seed); notify: woken at once.',
+    }),
+  ),
+  pollInterval: Type.Optional(Duration),
+  startupDelay: Type.Optional(Distribution),
+  reportInterval: Type.Optional(Duration),
+  idleReportPolls: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+  nodePool: Type.Optional(Type.String({ minLength: 1, description: 'Run only on this pool (a nodeSelector).' })),
+  scaleEvents: Type.Optional(Type.Array(ScaleEvent, { maxItems: 100_000 })),
+});
+
+export const SchedulePoint = Obj({
+  at: Duration,
+  count: Count(1_000_000, 'Streams active from `at` (or at the end of the ramp).'),
+  rampOver: Type.Optional(Duration),
+});
+
+export const Sine = Obj(
+  {
+    mean: NonNegative(1_000_000, 'Mean stream count.'),
+    amplitude: NonNegative(1_000_000, 'Amplitude of the daily swing.'),
+    period: Type.Optional(Duration),
+    peakAt: Type.Optional(Duration),
+    resolution: Type.Optional(Duration),
+  },
+  { description: 'count(t) = round(mean + amplitude * cos(2 pi (t - peakAt) / period)), at least 0.' },
+);
+
+export const ARRIVALS = ['periodic', 'poisson'] as const;
+
+export const StreamGroup = Obj({
+  name: Type.Optional(Type.String({ minLength: 1 })),
+  type: Type.String({ minLength: 1, description: 'The inference type: a key of services.' }),
+  kind: Type.Optional(
+    Type.Union([Type.Literal('file'), Type.Literal('camera')], {
+      description: 'file (default fps 25) or camera (default fps 15).',
+    }),
+  ),
+  count: Type.Optional(Count(1_000_000, 'Streams in the group (default 1).')),
+  fps: Type.Optional(Positive(10_000, 'Frames per second per stream.')),
+  arrivals: Type.Optional(Type.Union(ARRIVALS.map((a) => Type.Literal(a)))),
+  rate: Type.Optional(Positive(10_000_000, 'Poisson arrivals: frames per second per stream (default fps).')),
+  jitter: Type.Optional(Duration),
+  phase: Type.Optional(
+    Type.Union([Duration, Type.Literal('random'), Type.Literal('spread')], {
+      description: 'Start offset of each stream: random within one period (default), spread evenly, or a duration.',
+    }),
+  ),
+  schedule: Type.Optional(Type.Array(SchedulePoint, { maxItems: 1_000_000 })),
+  sine: Type.Optional(Sine),
+  trace: Type.Optional(
+    Type.String({ minLength: 1, description: 'CSV file (time_s,count) relative to the scenario.' }),
+  ),
+});
+
+export const Names = <T extends TSchema>(v: T, description: string) =>
+  Type.Record(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' }), v, { description });
+
+export const ScenarioFile = Obj(
+  {
+    $schema: Type.Optional(Type.String()),
+    name: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$', description: 'Report folder name.' })),
+    description: Type.Optional(Type.String()),
+    seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 32 - 1 })),
+    duration: Type.Optional(Duration),
+    step: Type.Optional(Duration),
+    cpuCatalog: Type.Optional(Names(CpuType, 'CPU types added to or overriding the built-in catalog.')),
+    nodePools: Names(NodePool, 'Node pools by name.'),
+    models: Names(Model, 'Models by name.'),
+    services: Names(Service, 'Services by inference type (one queue each).'),
+    streams: Type.Array(StreamGroup, { maxItems: 100_000 }),
+  },
+  { $id: 'https://inferscale.dev/scenario.schema.json', title: 'inferscale scenario' },
+);
+
+export type ScenarioFileSpec = Static<typeof ScenarioFile>;
+export type StreamGroupSpec = Static<typeof StreamGroup>;
+export type ServiceSpec = Static<typeof Service>;
+export type ModelSpec = Static<typeof Model>;
+export type NodePoolSpec = Static<typeof NodePool>;
+export type CpuTypeSpec = Static<typeof CpuType>;

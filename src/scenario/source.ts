@@ -1,0 +1,183 @@
+/**
+ * Reading a scenario file into a YAML document that remembers where every value came from, so
+ * any problem can be reported as `file:line:col field.path: message`.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, type Document, type Node } from 'yaml';
+import type { ConfigIssue } from '../errors.js';
+
+export const MAX_SCENARIO_BYTES = 16 * 1024 * 1024;
+
+export type PathSegment = string | number;
+
+/** `services.car-fp32.queue.capacity`, `streams[0].type`; `(root)` for the empty path. */
+export function fieldName(path: readonly PathSegment[]): string {
+  let s = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') s += `[${seg}]`;
+    else s += s === '' ? seg : `.${seg}`;
+  }
+  return s === '' ? '(root)' : s;
+}
+
+export class ScenarioSource {
+  constructor(
+    readonly file: string,
+    private readonly doc: Document.Parsed | null,
+    private readonly lines: LineCounter,
+  ) {}
+
+  /**
+   * The position of the value at `path` (or of its key, when `atKey`); when the path does not exist
+   * the position of its deepest existing ancestor, so "missing field" points at the object that lacks it.
+   */
+  locate(path: readonly PathSegment[], atKey = false): { line: number; col: number } {
+    let node: unknown = this.doc?.contents ?? null;
+    let best: [number, number, number] | undefined = (node as Node | null)?.range ?? undefined;
+    for (let i = 0; i < path.length; i++) {
+      const seg = path[i];
+      const last = i === path.length - 1;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+        if (!pair) break;
+        const keyNode = pair.key as Node;
+        if (last && atKey && keyNode.range) {
+          best = keyNode.range;
+          break;
+        }
+        node = pair.value;
+        best = (pair.value as Node | null)?.range ?? keyNode.range ?? best;
+      } else if (isSeq(node) && typeof seg === 'number') {
+        const item = node.items[seg];
+        if (item === undefined) break;
+        node = item;
+        best = (item as Node | null)?.range ?? best;
+      } else break;
+    }
+    return this.position(best ? best[0] : 0);
+  }
+
+  position(offset: number): { line: number; col: number } {
+    const p = this.lines.linePos(offset);
+    return { line: p.line, col: p.col };
+  }
+
+  issue(path: readonly PathSegment[], message: string, atKey = false): ConfigIssue {
+    const { line, col } = this.locate(path, atKey);
+    return { file: this.file, line, col, field: fieldName(path), message };
+  }
+}
+
+export type ReadResult =
+  | { ok: true; source: ScenarioSource; value: unknown }
+  | { ok: false; issues: ConfigIssue[] };
+
+function fileIssue(file: string, message: string, line = 1, col = 1): ConfigIssue {
+  return { file, line, col, field: '(file)', message };
+}
+
+/** Reads and parses a scenario file; every failure comes back as issues, never as a throw. */
+export function readScenarioFile(file: string): ReadResult {
+  let text: string;
+  try {
+    const st = statSync(file);
+    if (st.isDirectory()) return { ok: false, issues: [fileIssue(file, 'is a directory, not a scenario file')] };
+    if (!st.isFile()) return { ok: false, issues: [fileIssue(file, 'is not a regular file')] };
+    if (st.size > MAX_SCENARIO_BYTES) {
+      const mib = (st.size / 1024 / 1024).toFixed(1);
+      return {
+        ok: false,
+        issues: [fileIssue(file, `is ${mib} MiB; scenario files are limited to ${MAX_SCENARIO_BYTES / 1024 / 1024} MiB`)],
+      };
+    }
+    const bytes = readFileSync(file);
+    const decoded = decodeUtf8(bytes);
+    if (typeof decoded !== 'string') {
+      const lc = lineColAtByte(bytes, decoded.badByte);
+      return {
+        ok: false,
+        issues: [fileIssue(file, `is not UTF-8 text (${decoded.reason} at byte ${decoded.badByte})`, lc.line, lc.col)],
+      };
+    }
+    text = decoded;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : `cannot be read (${code ?? (e as Error).message})`;
+    return { ok: false, issues: [fileIssue(file, why)] };
+  }
+  return parseScenarioText(text, file);
+}
+
+export function parseScenarioText(text: string, file: string): ReadResult {
+  if (text.trim() === '') return { ok: false, issues: [fileIssue(file, 'is empty; a scenario needs at least services, models, nodePools and streams')] };
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
+  const problems = [...doc.errors];
+  if (problems.length > 0) {
+    return {
+      ok: false,
+      issues: problems.map((err) => {
+        const p = lines.linePos(err.pos[0]);
+        return { file, line: p.line, col: p.col, field: '(syntax)', message: firstLine(err.message) };
+      }),
+    };
+  }
+  const source = new ScenarioSource(file, doc, lines);
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    return { ok: false, issues: [source.issue([], firstLine((e as Error).message))] };
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return { ok: false, issues: [source.issue([], 'a scenario must be a mapping of keys (name, services, streams, ...)')] };
+  }
+  return { ok: true, source, value };
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0].trim();
+}
+
+function decodeUtf8(bytes: Buffer): string | { badByte: number; reason: string } {
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) return { badByte: nul, reason: 'a NUL byte' };
+  const bad = firstInvalidUtf8(bytes);
+  if (bad >= 0) return { badByte: bad, reason: 'an invalid UTF-8 sequence' };
+  const s = bytes.toString('utf8');
+  return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
+}
+
+/** Index of the first byte that starts an invalid UTF-8 sequence, or -1. */
+function firstInvalidUtf8(b: Buffer): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    const n = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    if (n < 0) return i;
+    for (let k = 1; k <= n; k++) if (i + k >= b.length || (b[i + k] & 0xc0) !== 0x80) return i;
+    i += n + 1;
+  }
+  return -1;
+}
+
+function lineColAtByte(bytes: Buffer, at: number): { line: number; col: number } {
+  let line = 1;
+  let col = 1;
+  for (let i = 0; i < at && i < bytes.length; i++) {
+    if (bytes[i] === 0x0a) {
+      line++;
+      col = 1;
+    } else col++;
+  }
+  return { line, col };
+}

@@ -1,0 +1,90 @@
+/**
+ * The resolved scenario: what the simulator runs. Every default is filled in, every duration is an
+ * integer number of microseconds, every reference is checked. Produced only by `resolveScenario`.
+ */
+import type { CpuTypeEntry } from '../model/catalog.js';
+import type { DropPolicyName, PrecisionName } from './schema.js';
+
+/** A distribution over seconds (delays, service times). */
+export type Dist =
+  | { type: 'constant'; value: number }
+  | { type: 'uniform'; min: number; max: number }
+  | { type: 'exponential'; mean: number }
+  | { type: 'normal'; mean: number; sd: number }
+  | { type: 'lognormal'; mean: number; cv: number }
+  | { type: 'empirical'; values: number[] };
+
+export interface NodePoolConfig {
+  name: string;
+  count: number;
+  cores: number;
+  memoryGiB: number | null;
+  cpuType: string;
+  pricePerHour: number;
+  backgroundCores: number;
+}
+
+export interface ModelConfig {
+  name: string;
+  gflops: number;
+  precision: PrecisionName;
+  overheadSeconds: number;
+  classFactor: number;
+  measuredFps: Record<string, number>;
+  serviceTime: Dist | null;
+}
+
+export interface ServiceConfig {
+  name: string;
+  model: string;
+  precision: PrecisionName;
+  queueCapacity: number;
+  dropPolicy: DropPolicyName;
+  replicas: number;
+  cpuRequest: number;
+  cpuLimit: number | null;
+  threads: number;
+  batchSize: number;
+  wakeup: 'poll' | 'notify';
+  pollIntervalUs: number;
+  startupDelay: Dist;
+  reportIntervalUs: number;
+  idleReportPolls: number;
+  nodePool: string | null;
+  scaleEvents: { atUs: number; replicas: number }[];
+}
+
+export interface StreamGroupConfig {
+  name: string;
+  /** The inference type: the name of a service. */
+  type: string;
+  kind: 'file' | 'camera';
+  fps: number;
+  arrivals: 'periodic' | 'poisson';
+  /** Poisson arrivals: frames per second per active stream. */
+  ratePerStream: number;
+  jitterUs: number;
+  phase: { mode: 'random' } | { mode: 'spread' } | { mode: 'fixed'; offsetUs: number };
+  /** Active stream count over time. */
+  count: CountSchedule;
+}
+
+/** Stream count over time: change points (steps, ramps, traces) or a sine evaluated at a resolution. */
+export type CountSchedule =
+  | { kind: 'points'; changes: { atUs: number; count: number }[] }
+  | { kind: 'sine'; mean: number; amplitude: number; periodUs: number; peakAtUs: number; resolutionUs: number };
+
+export interface Scenario {
+  name: string;
+  description: string;
+  /** The file the scenario came from, if any (for messages; never read by the simulation). */
+  sourceFile: string | null;
+  seed: number;
+  durationUs: number;
+  stepUs: number;
+  cpuCatalog: Record<string, CpuTypeEntry>;
+  nodePools: NodePoolConfig[];
+  models: Record<string, ModelConfig>;
+  services: ServiceConfig[];
+  streams: StreamGroupConfig[];
+}

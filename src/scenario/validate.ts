@@ -1,0 +1,184 @@
+/**
+ * Structural validation against the TypeBox schema, with messages a person can act on: a union
+ * that failed is explained through the variant the value meant (by its `type`), unknown keys list
+ * the valid ones, and NaN / Infinity are named as such.
+ */
+import { Value } from '@sinclair/typebox/value';
+import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
+import type { TSchema } from '@sinclair/typebox';
+import type { ConfigIssue } from '../errors.js';
+import { Duration, ScenarioFile } from './schema.js';
+import type { PathSegment, ScenarioSource } from './source.js';
+
+function pointerToPath(pointer: string): PathSegment[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^(0|[1-9][0-9]*)$/.test(s) ? Number(s) : s));
+}
+
+function describeValue(v: unknown): string {
+  if (typeof v === 'number') {
+    if (Number.isNaN(v)) return 'NaN';
+    if (!Number.isFinite(v)) return v > 0 ? 'Infinity' : '-Infinity';
+    return String(v);
+  }
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  return String(v);
+}
+
+function literalsOf(schema: TSchema): string[] | null {
+  const anyOf = (schema as { anyOf?: TSchema[] }).anyOf;
+  if (!anyOf || !anyOf.every((s) => 'const' in s)) return null;
+  return anyOf.map((s) => String((s as unknown as { const: unknown }).const));
+}
+
+function typeDiscriminated(schema: TSchema): Map<string, TSchema> | null {
+  const anyOf = (schema as { anyOf?: TSchema[] }).anyOf;
+  if (!anyOf) return null;
+  const m = new Map<string, TSchema>();
+  for (const s of anyOf) {
+    const t = (s as { properties?: Record<string, TSchema> }).properties?.type;
+    if (t && 'const' in t) m.set(String((t as unknown as { const: unknown }).const), s);
+  }
+  return m.size > 0 ? m : null;
+}
+
+function message(e: ValueError): string {
+  const v = e.value;
+  const s = e.schema as Record<string, unknown>;
+  switch (e.type) {
+    case ValueErrorType.ObjectAdditionalProperties: {
+      return 'unknown key';
+    }
+    case ValueErrorType.ObjectRequiredProperty:
+      return 'is required';
+    case ValueErrorType.Number:
+    case ValueErrorType.Integer:
+      if (typeof v === 'number' && !Number.isFinite(v)) return `must be a finite number, not ${describeValue(v)}`;
+      return `must be ${e.type === ValueErrorType.Integer ? 'an integer' : 'a number'}, not ${describeValue(v)}`;
+    case ValueErrorType.NumberMinimum:
+    case ValueErrorType.IntegerMinimum:
+      return `must be at least ${s.minimum}, not ${describeValue(v)}`;
+    case ValueErrorType.NumberExclusiveMinimum:
+    case ValueErrorType.IntegerExclusiveMinimum:
+      return `must be greater than ${s.exclusiveMinimum}, not ${describeValue(v)}`;
+    case ValueErrorType.NumberMaximum:
+    case ValueErrorType.IntegerMaximum:
+      return `must be at most ${s.maximum}, not ${describeValue(v)}`;
+    case ValueErrorType.NumberExclusiveMaximum:
+    case ValueErrorType.IntegerExclusiveMaximum:
+      return `must be less than ${s.exclusiveMaximum}, not ${describeValue(v)}`;
+    case ValueErrorType.String:
+      return `must be a string, not ${describeValue(v)}`;
+    case ValueErrorType.StringMinLength:
+      return 'must not be empty';
+    case ValueErrorType.StringPattern:
+      return `${describeValue(v)} does not match ${s.pattern}`;
+    case ValueErrorType.Object:
+      return `must be a mapping, not ${describeValue(v)}`;
+    case ValueErrorType.Array:
+      return `must be a list, not ${describeValue(v)}`;
+    case ValueErrorType.ArrayMinItems:
+      return `must have at least ${s.minItems} item(s)`;
+    case ValueErrorType.ArrayMaxItems:
+      return `must have at most ${s.maxItems} items`;
+    case ValueErrorType.ArrayUniqueItems:
+      return 'must not repeat an item';
+    case ValueErrorType.Literal:
+      return `must be ${JSON.stringify(s.const)}, not ${describeValue(v)}`;
+    default:
+      return e.message;
+  }
+}
+
+/** Every structural problem of `value` against `schema`, as issues placed in the source. */
+export function schemaIssues(source: ScenarioSource, value: unknown, schema: TSchema = ScenarioFile): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  explain(source, schema, value, [], out);
+  return out;
+}
+
+function valueAt(root: unknown, path: PathSegment[]): unknown {
+  let v = root;
+  for (const seg of path) v = v == null ? undefined : (v as Record<string | number, unknown>)[seg];
+  return v;
+}
+
+function explain(source: ScenarioSource, schema: TSchema, value: unknown, base: PathSegment[], out: ConfigIssue[]) {
+  const seen = new Set<string>();
+  for (const e of Value.Errors(schema, value)) {
+    const rel = pointerToPath(e.path);
+    const path = [...base, ...rel];
+    const key = `${e.path}\u0000${e.type}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (e.type === ValueErrorType.Union) {
+      explainUnion(source, e.schema, e.value, path, out);
+      continue;
+    }
+    if (e.type === ValueErrorType.ObjectAdditionalProperties) {
+      const parent = valueAt(value, rel.slice(0, -1));
+      const parentSchema = (e.schema as { properties?: Record<string, unknown> }).properties;
+      const valid = parentSchema ? Object.keys(parentSchema).filter((k) => k !== '$schema') : [];
+      const msg =
+        parentSchema && parent && typeof parent === 'object'
+          ? `unknown key${valid.length ? `; valid keys here: ${valid.join(', ')}` : ''}`
+          : `name ${describeValue(rel[rel.length - 1])} is not allowed: names use letters, digits, '.', '_' and '-'`;
+      out.push(source.issue(path, msg, true));
+      continue;
+    }
+    out.push(source.issue(path, message(e)));
+  }
+}
+
+function explainUnion(source: ScenarioSource, schema: TSchema, value: unknown, path: PathSegment[], out: ConfigIssue[]) {
+  if (schema === Duration) {
+    out.push(source.issue(path, `must be a duration: seconds (a number >= 0) or a string like 250ms, 90s, 5m, 1h; not ${describeValue(value)}`));
+    return;
+  }
+  const literals = literalsOf(schema);
+  if (literals) {
+    out.push(source.issue(path, `must be one of ${literals.join(', ')}; not ${describeValue(value)}`));
+    return;
+  }
+  const variants = typeDiscriminated(schema);
+  if (variants && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const t = (value as Record<string, unknown>).type;
+    const variant = typeof t === 'string' ? variants.get(t) : undefined;
+    if (variant) {
+      explain(source, variant, value, path, out);
+    } else {
+      out.push(
+        source.issue(
+          [...path, 'type'],
+          `must be one of ${[...variants.keys()].join(', ')}; not ${t === undefined ? 'missing' : describeValue(t)}`,
+        ),
+      );
+    }
+    return;
+  }
+  const anyOf = (schema as { anyOf?: TSchema[] }).anyOf ?? [];
+  if (anyOf.includes(Duration) && variants) {
+    out.push(
+      source.issue(
+        path,
+        `must be a duration (like 5s) or a distribution {type: ${[...variants.keys()].join('|')}, ...}; not ${describeValue(value)}`,
+      ),
+    );
+    return;
+  }
+  if (anyOf.includes(Duration)) {
+    const others = literalsOf({ anyOf: anyOf.filter((s) => s !== Duration) } as unknown as TSchema);
+    out.push(
+      source.issue(path, `must be a duration (like 5s)${others ? ` or one of ${others.join(', ')}` : ''}; not ${describeValue(value)}`),
+    );
+    return;
+  }
+  out.push(source.issue(path, `has the wrong form: ${describeValue(value)}`));
+}
