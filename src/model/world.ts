@@ -123,7 +123,7 @@ export class ServiceState {
   stepDropped = 0;
   stepCpuCoreUs = 0;
   readonly stepLatency = new LatencyHistogram();
-  pendingReported = false;
+  nextOrdinal = 0;
 
   constructor(
     readonly index: number,
@@ -177,7 +177,6 @@ export class World {
   readonly streams: Stream[] = [];
   readonly groups: GroupState[];
   private readonly pendingPods: Pod[] = [];
-  private podOrdinal = 0;
   now = 0;
 
   constructor(
@@ -560,7 +559,7 @@ export class World {
   }
 
   private createPod(svc: ServiceState): void {
-    const pod = new Pod(this.pods.length, svc, this.podOrdinal++, this.now);
+    const pod = new Pod(this.pods.length, svc, svc.nextOrdinal++, this.now);
     this.pods.push(pod);
     svc.pods.push(pod);
     this.accountReplicas(svc);

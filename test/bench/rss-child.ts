@@ -1,0 +1,46 @@
+/**
+ * One report run in its own process, so its peak RSS is its own and not the bench's.
+ * Usage: node dist/test/bench/rss-child.js SCENARIO_FILE DURATION_SECONDS OUT_DIR
+ * Prints one JSON line (RssChildResult) to stdout.
+ */
+import { loadScenario, writeRunReport } from '../../src/index.js';
+
+export interface RssChildResult {
+  scenario: string;
+  durationSeconds: number;
+  offeredFrames: number;
+  events: number;
+  wallSeconds: number;
+  /** Peak RSS after loading the scenario, before simulating: the process's own baseline. */
+  baselineMaxRssKiB: number;
+  /** Peak RSS over the whole process, run included. */
+  maxRssKiB: number;
+}
+
+function main(args: string[]): number {
+  const [file, seconds, outDir] = args;
+  const durationS = Number(seconds);
+  if (!file || !outDir || !(durationS > 0)) {
+    process.stderr.write('usage: rss-child.js SCENARIO_FILE DURATION_SECONDS OUT_DIR\n');
+    return 2;
+  }
+  const scenario = loadScenario(file);
+  const baselineMaxRssKiB = process.resourceUsage().maxRSS;
+  const t0 = performance.now();
+  const result = writeRunReport(scenario, outDir, { durationUs: Math.round(durationS * 1e6) });
+  const wallSeconds = (performance.now() - t0) / 1000;
+  const out: RssChildResult = {
+    scenario: scenario.name,
+    durationSeconds: result.durationSeconds,
+    offeredFrames: result.total.offeredFrames,
+    events: result.events,
+    wallSeconds,
+    baselineMaxRssKiB,
+    maxRssKiB: process.resourceUsage().maxRSS,
+  };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+  return 0;
+}
+
+// `npm test` runs every .js under dist/test/ as a test file; this is not one.
+if (!process.env.NODE_TEST_CONTEXT) process.exitCode = main(process.argv.slice(2));

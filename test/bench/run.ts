@@ -1,0 +1,461 @@
+/**
+ * `npm run bench`: inferscale's speed and memory beside a peer (SimPy) and the machine's practical
+ * limit (a bare C event loop), all measured in one run on one machine, because the machines are
+ * shared and noisy and only ratios from the same run mean anything (../shared/bench/README.md).
+ *
+ *   flags -> closed form -> inferscale: cold run, warm-up, warm run (the real report path)
+ *     -> SimPy -> C reference -> peak RSS of a 1 h and a 24 h run, each in its own process
+ *     -> table on stdout (or --json); progress on stderr
+ *
+ * The bench reports whether the targets are met; it does not fail on them.
+ */
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { cpus, platform, arch, tmpdir } from 'node:os';
+import { join, resolve, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadScenario, writeRunReport, type Scenario } from '../../src/index.js';
+import { textTable } from '../../src/report/format.js';
+import {
+  buildC,
+  runAnalytic,
+  runC,
+  runJson,
+  runSimpy,
+  simpyVersion,
+  type Analytic,
+  type MmckParams,
+  type Outcome,
+  type PeerRun,
+} from './external.js';
+import type { RssChildResult } from './rss-child.js';
+
+/** dist/test/bench/run.js -> the repository root. */
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const RSS_CHILD = fileURLToPath(new URL('./rss-child.js', import.meta.url));
+
+const MMCK: MmckParams = { lambda: 90, mu: 10, c: 10, k: 30, seed: 1 };
+const SIMPY_SPEEDUP_TARGET = 20;
+const RSS_GROWTH_TARGET = 1.2;
+
+interface Lengths {
+  /** Simulated seconds of the timed inferscale runs: long enough for seconds of wall time. */
+  simSeconds: number;
+  warmupSeconds: number;
+  /** SimPy is slow; frames/s is what is compared, so a shorter run suffices. */
+  simpySeconds: number;
+  cSeconds: number;
+  rssShortSeconds: number;
+  rssLongSeconds: number;
+}
+
+const FULL: Lengths = {
+  simSeconds: 30_000,
+  warmupSeconds: 2_000,
+  simpySeconds: 3_600,
+  cSeconds: 360_000,
+  rssShortSeconds: 3_600,
+  rssLongSeconds: 86_400,
+};
+
+// Same 24:1 ratio for the RSS pair, so the quick run still exercises the comparison.
+const QUICK: Lengths = {
+  simSeconds: 600,
+  warmupSeconds: 60,
+  simpySeconds: 200,
+  cSeconds: 36_000,
+  rssShortSeconds: 60,
+  rssLongSeconds: 1_440,
+};
+
+const USAGE = `usage: npm run bench -- [options]
+  --quick                 short runs: a smoke test of the bench itself
+  --json                  print one JSON object instead of tables
+  --sim-seconds N         simulated seconds of each timed inferscale run (default ${FULL.simSeconds})
+  --warmup-seconds N      simulated seconds of the warm-up run (default ${FULL.warmupSeconds})
+  --simpy-seconds N       simulated seconds of the SimPy run (default ${FULL.simpySeconds})
+  --c-seconds N           simulated seconds of the C reference run (default ${FULL.cSeconds})
+  --rss-scenario FILE     scenario for the peak-RSS runs (default scenarios/seed-demo.yaml)
+  --shared DIR            the shared folder holding bench/ (default $INFERSCALE_SHARED or ../shared)
+  --python PATH           Python with SimPy (default /usr/bin/python3)
+`;
+
+interface Settings extends Lengths {
+  quick: boolean;
+  json: boolean;
+  rssScenario: string | undefined;
+  benchDir: string;
+  python: string;
+}
+
+function parseSettings(argv: string[]): Settings {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      quick: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+      'sim-seconds': { type: 'string' },
+      'warmup-seconds': { type: 'string' },
+      'simpy-seconds': { type: 'string' },
+      'c-seconds': { type: 'string' },
+      'rss-scenario': { type: 'string' },
+      shared: { type: 'string' },
+      python: { type: 'string' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  const base = values.quick ? QUICK : FULL;
+  const seconds = (flag: string, given: string | undefined, fallback: number): number => {
+    if (given === undefined) return fallback;
+    const n = Number(given);
+    if (!(Number.isFinite(n) && n > 0)) throw new UsageError(`--${flag} must be a positive number of seconds`);
+    return n;
+  };
+  const shared = values.shared ?? process.env.INFERSCALE_SHARED ?? join(ROOT, '..', 'shared');
+  return {
+    quick: values.quick,
+    json: values.json,
+    simSeconds: seconds('sim-seconds', values['sim-seconds'], base.simSeconds),
+    warmupSeconds: seconds('warmup-seconds', values['warmup-seconds'], base.warmupSeconds),
+    simpySeconds: seconds('simpy-seconds', values['simpy-seconds'], base.simpySeconds),
+    cSeconds: seconds('c-seconds', values['c-seconds'], base.cSeconds),
+    rssShortSeconds: base.rssShortSeconds,
+    rssLongSeconds: base.rssLongSeconds,
+    rssScenario: values['rss-scenario'],
+    benchDir: join(resolve(shared), 'bench'),
+    python: values.python ?? '/usr/bin/python3',
+  };
+}
+
+class UsageError extends Error {}
+
+interface SpeedRow {
+  run: string;
+  simSeconds: number;
+  offeredFrames: number | null;
+  wallSeconds: number | null;
+  framesPerSecond: number | null;
+  dropRatio: number | null;
+  meanWaitSeconds: number | null;
+  skipped?: string;
+}
+
+interface RssRow {
+  label: string;
+  simSeconds: number;
+  result: RssChildResult | null;
+  failed?: string;
+}
+
+const progress = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
+
+function main(argv: string[]): number {
+  let s: Settings;
+  try {
+    s = parseSettings(argv);
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const tmp = mkdtempSync(join(tmpdir(), 'inferscale-bench-'));
+  try {
+    return runBench(s, tmp);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function runBench(s: Settings, tmp: string): number {
+  const warnings: string[] = [];
+
+  // 1. The closed form the three simulations should all approach.
+  progress('closed form (mmck_analytic.py)');
+  const analytic = runAnalytic(s.python, s.benchDir, MMCK);
+  if (!analytic.ok) warnings.push(`closed form skipped: ${analytic.reason}`);
+
+  // 2. inferscale through the report path a user runs; first in the process, so "cold" is cold.
+  const mmckFile = join(ROOT, 'scenarios', 'mmck.yaml');
+  const scenario = loadScenario(mmckFile);
+  const mismatch = mmckMismatch(scenario, MMCK);
+  if (mismatch) warnings.push(`scenarios/mmck.yaml is not the benchmark's M/M/c/K (${mismatch}): not like for like`);
+  progress(`inferscale cold run, ${s.simSeconds} s simulated`);
+  const cold = timeReport('inferscale (cold)', scenario, join(tmp, 'cold'), s.simSeconds);
+  progress(`inferscale warm-up, ${s.warmupSeconds} s simulated`);
+  writeRunReport(scenario, join(tmp, 'warmup'), { seed: MMCK.seed, durationUs: toUs(s.warmupSeconds) });
+  progress(`inferscale warm run, ${s.simSeconds} s simulated`);
+  const warm = timeReport('inferscale (warm)', scenario, join(tmp, 'warm'), s.simSeconds);
+  if (cold.offeredFrames !== warm.offeredFrames || cold.dropRatio !== warm.dropRatio) {
+    warnings.push('the cold and warm runs used the same seed but differ: the simulation is not deterministic');
+  }
+
+  // 3. The peer.
+  let simpy: SpeedRow;
+  const version = simpyVersion(s.python);
+  if (!version.ok) {
+    simpy = skippedRow('SimPy', s.simpySeconds, version.reason);
+  } else {
+    progress(`SimPy ${version.value}, ${s.simpySeconds} s simulated`);
+    simpy = peerRow(`SimPy ${version.value}`, s.simpySeconds, runSimpy(s.python, s.benchDir, MMCK, s.simpySeconds));
+  }
+
+  // 4. The machine's practical limit.
+  progress('compiling ref_mmck.c');
+  const bin = buildC(s.benchDir, tmp);
+  let cRef: SpeedRow;
+  if (!bin.ok) {
+    cRef = skippedRow('C reference', s.cSeconds, bin.reason);
+  } else {
+    progress(`C reference, ${s.cSeconds} s simulated`);
+    cRef = peerRow('C reference (gcc -O2)', s.cSeconds, runC(bin.value, MMCK, s.cSeconds));
+  }
+
+  // 5. Memory: a 24 h run should need about what a 1 h run needs (streamed output, bounded state).
+  const seedDemo = join(ROOT, 'scenarios', 'seed-demo.yaml');
+  let rssFile = s.rssScenario ? resolve(s.rssScenario) : seedDemo;
+  let rssNote: string | null = null;
+  if (!s.rssScenario && !existsSync(seedDemo)) {
+    rssFile = mmckFile;
+    rssNote = 'scenarios/seed-demo.yaml does not exist yet: measured scenarios/mmck.yaml instead';
+    warnings.push(rssNote);
+  }
+  const rss = [
+    rssRun(`${hoursLabel(s.rssShortSeconds)}`, rssFile, s.rssShortSeconds, join(tmp, 'rss-short')),
+    rssRun(`${hoursLabel(s.rssLongSeconds)}`, rssFile, s.rssLongSeconds, join(tmp, 'rss-long')),
+  ];
+  const failedRss = rss.filter((r) => r.failed);
+  for (const r of failedRss) warnings.push(`RSS run ${r.label} failed: ${r.failed}`);
+
+  // 6. Report.
+  const speed = [cold, warm, simpy, cRef];
+  const ratio = (a: SpeedRow, b: SpeedRow) =>
+    a.framesPerSecond !== null && b.framesPerSecond !== null ? a.framesPerSecond / b.framesPerSecond : null;
+  const [short, long] = rss;
+  const rssRatio = short.result && long.result ? long.result.maxRssKiB / short.result.maxRssKiB : null;
+  const vsSimpyWarm = ratio(warm, simpy);
+  const report: BenchReport = {
+    machine: {
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      node: process.version,
+      platform: `${platform()} ${arch()}`,
+    },
+    quick: s.quick,
+    mmck: MMCK,
+    analytic: analytic.ok ? analytic.value : null,
+    speed,
+    ratios: {
+      vsSimpy: { cold: ratio(cold, simpy), warm: vsSimpyWarm },
+      vsC: { cold: ratio(cold, cRef), warm: ratio(warm, cRef) },
+    },
+    rss: { scenarioFile: relative(ROOT, rssFile) || rssFile, note: rssNote, runs: rss, ratioLongToShort: rssRatio },
+    targets: {
+      simpySpeedup: { target: SIMPY_SPEEDUP_TARGET, measured: vsSimpyWarm, met: met(vsSimpyWarm, (x) => x >= SIMPY_SPEEDUP_TARGET) },
+      rssGrowth: { target: RSS_GROWTH_TARGET, measured: rssRatio, met: met(rssRatio, (x) => x <= RSS_GROWTH_TARGET) },
+    },
+    warnings,
+  };
+  process.stdout.write(s.json ? `${JSON.stringify(report, null, 2)}\n` : textReport(report, s));
+  // Our own runs failing is a bug worth a red exit; a missing SimPy or gcc is only a skipped row.
+  return failedRss.length > 0 ? 1 : 0;
+}
+
+function toUs(seconds: number): number {
+  return Math.round(seconds * 1e6);
+}
+
+function timeReport(run: string, scenario: Scenario, outDir: string, simSeconds: number): SpeedRow {
+  const t0 = performance.now();
+  const r = writeRunReport(scenario, outDir, { seed: MMCK.seed, durationUs: toUs(simSeconds) });
+  const wallSeconds = (performance.now() - t0) / 1000;
+  return {
+    run,
+    simSeconds,
+    offeredFrames: r.total.offeredFrames,
+    wallSeconds,
+    framesPerSecond: r.total.offeredFrames / wallSeconds,
+    dropRatio: r.total.dropRatio,
+    meanWaitSeconds: r.total.meanQueueWaitSeconds,
+  };
+}
+
+function peerRow(run: string, simSeconds: number, out: Outcome<PeerRun>): SpeedRow {
+  if (!out.ok) return skippedRow(run, simSeconds, out.reason);
+  const p = out.value;
+  return {
+    run,
+    simSeconds,
+    offeredFrames: p.offered,
+    wallSeconds: p.wall_s,
+    framesPerSecond: p.frames_per_s,
+    dropRatio: p.drop_ratio,
+    meanWaitSeconds: p.mean_wait,
+  };
+}
+
+function skippedRow(run: string, simSeconds: number, reason: string): SpeedRow {
+  progress(`${run} skipped: ${reason}`);
+  return {
+    run,
+    simSeconds,
+    offeredFrames: null,
+    wallSeconds: null,
+    framesPerSecond: null,
+    dropRatio: null,
+    meanWaitSeconds: null,
+    skipped: reason,
+  };
+}
+
+function rssRun(label: string, file: string, simSeconds: number, outDir: string): RssRow {
+  progress(`peak RSS, ${label} (${simSeconds} s simulated) in a child process`);
+  const out = runJson<RssChildResult>(process.execPath, [RSS_CHILD, file, String(simSeconds), outDir]);
+  return out.ok ? { label, simSeconds, result: out.value } : { label, simSeconds, result: null, failed: out.reason };
+}
+
+function hoursLabel(seconds: number): string {
+  return seconds >= 3600 && seconds % 3600 === 0 ? `${seconds / 3600} h` : `${seconds} s`;
+}
+
+/** The queue the scenario really simulates, compared with the one SimPy and C are given. */
+function mmckMismatch(scenario: Scenario, p: MmckParams): string | null {
+  const svc = scenario.services[0];
+  const model = svc ? scenario.models[svc.model] : undefined;
+  const st = model?.serviceTime;
+  const lambda = scenario.streams.reduce((a, g) => {
+    const counts = g.count.kind === 'points' ? g.count.changes.map((c) => c.count) : [NaN];
+    return a + (g.arrivals === 'poisson' && counts.length === 1 ? g.ratePerStream * counts[0] : NaN);
+  }, 0);
+  const got = {
+    lambda,
+    mu: st?.type === 'exponential' ? 1 / st.mean : NaN,
+    c: svc?.replicas ?? NaN,
+    k: svc ? svc.replicas + svc.queueCapacity : NaN,
+    seed: scenario.seed,
+  };
+  const off = (Object.keys(got) as (keyof typeof got)[]).filter((key) => Math.abs(got[key] - p[key]) > 1e-9);
+  if (scenario.services.length !== 1) off.push('services' as keyof typeof got);
+  return off.length === 0 ? null : off.map((key) => `${key}=${got[key]}, expected ${p[key]}`).join('; ');
+}
+
+function met(x: number | null, ok: (x: number) => boolean): boolean | null {
+  return x === null ? null : ok(x);
+}
+
+interface BenchReport {
+  machine: { cpuModel: string; cores: number; node: string; platform: string };
+  quick: boolean;
+  mmck: MmckParams;
+  analytic: Analytic | null;
+  speed: SpeedRow[];
+  ratios: {
+    vsSimpy: { cold: number | null; warm: number | null };
+    vsC: { cold: number | null; warm: number | null };
+  };
+  rss: { scenarioFile: string; note: string | null; runs: RssRow[]; ratioLongToShort: number | null };
+  targets: {
+    simpySpeedup: { target: number; measured: number | null; met: boolean | null };
+    rssGrowth: { target: number; measured: number | null; met: boolean | null };
+  };
+  warnings: string[];
+}
+
+const int = (x: number | null) => (x === null ? '-' : Math.round(x).toLocaleString('en-US'));
+const dec = (x: number | null, digits: number) => (x === null ? '-' : x.toFixed(digits));
+const times = (x: number | null) => (x === null ? '-' : x >= 10 ? `${x.toFixed(1)}x` : `${x.toFixed(3)}x`);
+const mib = (kib: number) => (kib / 1024).toFixed(1);
+const verdict = (m: boolean | null) => (m === null ? 'not measured' : m ? 'MET' : 'NOT MET');
+
+/** Signed relative difference from the closed form, e.g. "+1.3%". */
+function deviation(x: number | null, ref: number | undefined): string {
+  if (x === null || ref === undefined || ref === 0) return '-';
+  const d = (x / ref - 1) * 100;
+  return `${d >= 0 ? '+' : ''}${d.toFixed(1)}%`;
+}
+
+function textReport(r: BenchReport, s: Settings): string {
+  const p = r.mmck;
+  const a = r.analytic;
+  const out: string[] = [];
+  out.push(`inferscale benchmark${r.quick ? ' (--quick: short runs, a smoke test; numbers are noisy)' : ''}`);
+  out.push(`machine: ${r.machine.cpuModel}, ${r.machine.cores} cores, node ${r.machine.node}, ${r.machine.platform}`);
+  out.push(
+    'note: absolute figures depend on the machine and on whatever else it runs; only ratios measured within',
+    '      one run are comparable, never frames/s from different runs.',
+    '',
+  );
+
+  out.push(`1. M/M/c/K speed: lambda=${p.lambda}/s mu=${p.mu}/s c=${p.c} K=${p.k}, seed ${p.seed}`);
+  const speedRows = r.speed.map((x) => [
+    x.run,
+    int(x.simSeconds),
+    int(x.offeredFrames),
+    dec(x.wallSeconds, 3),
+    int(x.framesPerSecond),
+    dec(x.dropRatio, 6),
+    deviation(x.dropRatio, a?.drop_ratio),
+    dec(x.meanWaitSeconds, 5),
+    deviation(x.meanWaitSeconds, a?.mean_wait),
+  ]);
+  const closed = ['closed form', '', '', '', '', dec(a?.drop_ratio ?? null, 6), '', dec(a?.mean_wait ?? null, 5), ''];
+  out.push(
+    textTable(
+      ['run', 'sim s', 'frames', 'wall s', 'frames/s', 'drop ratio', 'vs closed', 'mean wait s', 'vs closed'],
+      [closed, ...speedRows],
+    ),
+  );
+  for (const x of r.speed) if (x.skipped) out.push(`  ${x.run} skipped: ${x.skipped}`);
+  out.push(
+    '  frames/s = offered frames / wall seconds. inferscale is timed around writeRunReport (the real report',
+    '  path, CSVs written); SimPy and C time their event loop only. Short runs deviate more from the closed form.',
+    '',
+  );
+  out.push(
+    textTable(
+      ['ratio', 'cold', 'warm'],
+      [
+        ['inferscale / SimPy', times(r.ratios.vsSimpy.cold), times(r.ratios.vsSimpy.warm)],
+        ['inferscale / C', times(r.ratios.vsC.cold), times(r.ratios.vsC.warm)],
+      ],
+    ),
+  );
+  const t1 = r.targets.simpySpeedup;
+  out.push(
+    `  target: inferscale (warm) >= ${t1.target}x SimPy: ${verdict(t1.met)}${t1.measured === null ? '' : ` (${times(t1.measured)})`}`,
+    '',
+  );
+
+  out.push(`2. Peak RSS: ${r.rss.scenarioFile}, each run in its own process`);
+  if (r.rss.note) out.push(`  NOTE: ${r.rss.note}`);
+  out.push(
+    textTable(
+      ['run', 'sim s', 'frames', 'events', 'wall s', 'RSS before run MiB', 'peak RSS MiB'],
+      r.rss.runs.map((x) => [
+        x.label,
+        int(x.simSeconds),
+        int(x.result?.offeredFrames ?? null),
+        int(x.result?.events ?? null),
+        dec(x.result?.wallSeconds ?? null, 2),
+        x.result ? mib(x.result.baselineMaxRssKiB) : 'failed',
+        x.result ? mib(x.result.maxRssKiB) : 'failed',
+      ]),
+    ),
+  );
+  const t2 = r.targets.rssGrowth;
+  const [short, long] = r.rss.runs;
+  out.push(
+    `  peak RSS ${long.label} / ${short.label}: ${times(t2.measured)}; target <= ${t2.target}x: ${verdict(t2.met)}`,
+    '  (peak RSS includes the Node.js baseline shown in "RSS before run")',
+  );
+  if (s.quick) out.push(`  --quick: ${short.label} and ${long.label} stand in for 1 h and 24 h (the same 24:1 ratio)`);
+
+  if (r.warnings.length > 0) out.push('', 'warnings:', ...r.warnings.map((w) => `  - ${w}`));
+  return `${out.join('\n')}\n`;
+}
+
+// `npm test` runs every .js under dist/test/ as a test file; the bench must not run there.
+if (!process.env.NODE_TEST_CONTEXT) process.exitCode = main(process.argv.slice(2));
