@@ -1,21 +1,33 @@
 /**
  * Event heap with a total order: (timeUs, priority, sequence).
  *
- * Entries live in parallel typed arrays so that scheduling an event allocates nothing. An event is
- * three integers — a kind and two operands — whose meaning belongs to whoever schedules it; the
- * engine never looks inside. `timeUs` is an integer number of microseconds; priority is a small
- * integer (lower runs first at equal times); the sequence number is assigned here, so two events at
- * the same time and priority run in the order they were scheduled.
+ * An event is three integers — a kind and two operands — whose meaning belongs to whoever schedules
+ * it; the engine never looks inside. `timeUs` is an integer number of microseconds; priority is a
+ * small integer in [0, 16) (lower runs first at equal times); the sequence number is assigned here,
+ * so events at the same time and priority run in the order they were scheduled. Because the order
+ * is total, the sequence of pops does not depend on the heap's layout.
+ *
+ * Speed (DESIGN.md, Performance): entries live in slot arrays and the heap itself holds only slot
+ * numbers, so sifting moves one integer per level; time and priority are packed into one float key
+ * (time x 16 + priority, exact below 2^49 µs, about 17 years). A pop is deferred: the popped root
+ * stays in place until the next operation, and when that is a push (a handler scheduling its
+ * successor, the common case) the new entry replaces the root with a single sift-down.
  */
+export const MAX_TIME_US = 2 ** 49;
+
 export class EventHeap {
-  private time: Float64Array;
+  private heap: Int32Array;
+  private key: Float64Array;
   private seq: Float64Array;
-  private prio: Int32Array;
   private kind: Int32Array;
   private opA: Int32Array;
   private opB: Int32Array;
+  private free: Int32Array;
+  private nFree = 0;
   private n = 0;
   private nextSeq = 0;
+  /** The root was popped but not yet removed. */
+  private hole = false;
 
   /** Fields of the event most recently removed by `pop()`. */
   timeUs = 0;
@@ -25,100 +37,97 @@ export class EventHeap {
 
   constructor(initialCapacity = 64) {
     const c = Math.max(4, initialCapacity);
-    this.time = new Float64Array(c);
+    this.heap = new Int32Array(c);
+    this.key = new Float64Array(c);
     this.seq = new Float64Array(c);
-    this.prio = new Int32Array(c);
     this.kind = new Int32Array(c);
     this.opA = new Int32Array(c);
     this.opB = new Int32Array(c);
+    this.free = new Int32Array(c);
+    for (let i = c - 1; i >= 0; i--) this.free[this.nFree++] = i;
   }
 
   get size(): number {
-    return this.n;
+    return this.hole ? this.n - 1 : this.n;
   }
 
   /** Time of the next event, or Infinity when the heap is empty. */
   peekTime(): number {
-    return this.n > 0 ? this.time[0] : Infinity;
+    if (this.hole) this.removeRoot();
+    return this.n > 0 ? Math.floor(this.key[this.heap[0]] / 16) : Infinity;
   }
 
   push(timeUs: number, priority: number, kind: number, a: number, b: number): void {
-    if (this.n === this.time.length) this.grow();
-    const s = this.nextSeq++;
-    let i = this.n++;
-    const time = this.time;
-    const seq = this.seq;
-    const prio = this.prio;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      const tp = time[p];
-      if (tp < timeUs || (tp === timeUs && (prio[p] < priority || (prio[p] === priority && seq[p] < s)))) break;
-      this.move(p, i);
-      i = p;
-    }
-    time[i] = timeUs;
-    seq[i] = s;
-    prio[i] = priority;
-    this.kind[i] = kind;
-    this.opA[i] = a;
-    this.opB[i] = b;
+    if (this.nFree === 0) this.grow();
+    const slot = this.free[--this.nFree];
+    this.key[slot] = timeUs * 16 + priority;
+    this.seq[slot] = this.nextSeq++;
+    this.kind[slot] = kind;
+    this.opA[slot] = a;
+    this.opB[slot] = b;
+    if (this.hole) {
+      // Replace the popped root: one sift-down instead of a removal and an insertion.
+      this.free[this.nFree++] = this.heap[0];
+      this.hole = false;
+      this.siftDown(0, slot);
+    } else this.siftUp(this.n++, slot);
   }
 
   /** Removes the first event and exposes it through `timeUs`, `eventKind`, `a` and `b`. */
   pop(): boolean {
+    if (this.hole) this.removeRoot();
     if (this.n === 0) return false;
-    this.timeUs = this.time[0];
-    this.eventKind = this.kind[0];
-    this.a = this.opA[0];
-    this.b = this.opB[0];
-    const last = --this.n;
-    if (last === 0) return true;
-    const t = this.time[last];
-    const pr = this.prio[last];
-    const sq = this.seq[last];
-    const kd = this.kind[last];
-    const oa = this.opA[last];
-    const ob = this.opB[last];
-    const time = this.time;
-    const seq = this.seq;
-    const prio = this.prio;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= last) break;
-      const r = l + 1;
-      let m = l;
-      if (
-        r < last &&
-        (time[r] < time[l] ||
-          (time[r] === time[l] && (prio[r] < prio[l] || (prio[r] === prio[l] && seq[r] < seq[l]))))
-      )
-        m = r;
-      const tm = time[m];
-      if (tm > t || (tm === t && (prio[m] > pr || (prio[m] === pr && seq[m] > sq)))) break;
-      this.move(m, i);
-      i = m;
-    }
-    time[i] = t;
-    seq[i] = sq;
-    prio[i] = pr;
-    this.kind[i] = kd;
-    this.opA[i] = oa;
-    this.opB[i] = ob;
+    const top = this.heap[0];
+    this.timeUs = Math.floor(this.key[top] / 16);
+    this.eventKind = this.kind[top];
+    this.a = this.opA[top];
+    this.b = this.opB[top];
+    this.hole = true;
     return true;
   }
 
-  private move(from: number, to: number): void {
-    this.time[to] = this.time[from];
-    this.seq[to] = this.seq[from];
-    this.prio[to] = this.prio[from];
-    this.kind[to] = this.kind[from];
-    this.opA[to] = this.opA[from];
-    this.opB[to] = this.opB[from];
+  private removeRoot(): void {
+    this.hole = false;
+    this.free[this.nFree++] = this.heap[0];
+    const last = --this.n;
+    if (last > 0) this.siftDown(0, this.heap[last]);
+  }
+
+  private less(x: number, y: number): boolean {
+    const kx = this.key[x];
+    const ky = this.key[y];
+    return kx < ky || (kx === ky && this.seq[x] < this.seq[y]);
+  }
+
+  private siftUp(i: number, slot: number): void {
+    const heap = this.heap;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(slot, heap[p])) break;
+      heap[i] = heap[p];
+      i = p;
+    }
+    heap[i] = slot;
+  }
+
+  private siftDown(i: number, slot: number): void {
+    const heap = this.heap;
+    const n = this.n;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const m = r < n && this.less(heap[r], heap[l]) ? r : l;
+      if (!this.less(heap[m], slot)) break;
+      heap[i] = heap[m];
+      i = m;
+    }
+    heap[i] = slot;
   }
 
   private grow(): void {
-    const c = this.time.length * 2;
+    const old = this.heap.length;
+    const c = old * 2;
     const g64 = (x: Float64Array) => {
       const y = new Float64Array(c);
       y.set(x);
@@ -129,11 +138,13 @@ export class EventHeap {
       y.set(x);
       return y;
     };
-    this.time = g64(this.time);
+    this.heap = g32(this.heap);
+    this.key = g64(this.key);
     this.seq = g64(this.seq);
-    this.prio = g32(this.prio);
     this.kind = g32(this.kind);
     this.opA = g32(this.opA);
     this.opB = g32(this.opB);
+    this.free = g32(this.free);
+    for (let i = c - 1; i >= old; i--) this.free[this.nFree++] = i;
   }
 }

@@ -13,9 +13,16 @@ export class LatencyHistogram {
   private lo = BUCKETS;
   private hi = -1;
 
+  static bucketOf(us: number): number {
+    const i = us < 1 ? 0 : Math.floor(Math.log(us) / LOG_RATIO);
+    return i < BUCKETS ? i : BUCKETS - 1;
+  }
+
   add(us: number): void {
-    let i = us < 1 ? 0 : Math.floor(Math.log(us) / LOG_RATIO);
-    if (i >= BUCKETS) i = BUCKETS - 1;
+    this.addBucket(LatencyHistogram.bucketOf(us));
+  }
+
+  addBucket(i: number): void {
     this.counts[i]++;
     this.total++;
     if (i < this.lo) this.lo = i;

@@ -74,6 +74,8 @@ export class Pod {
   cfs = 1;
   // Idle: polls (poll wake-up) or the idle list (notify wake-up).
   idleVersion = 0;
+  idleSinceUs = 0;
+  idleTimerPending = false;
   emptyPolls = 0;
   // The seed's per-replica gauges (reference/seed/original-system.md, Metrics).
   framesSinceReport = 0;
@@ -201,6 +203,9 @@ export class World {
   }
 
   private schedule(timeUs: number, kind: Ev, a: number, b: number): void {
+    // Nothing after the end can change the run; leaving it out keeps the heap small and every
+    // time below the heap's limit.
+    if (timeUs > this.endUs) return;
     this.heap.push(timeUs, PRIORITY[kind], kind, a, b);
   }
 
@@ -224,7 +229,7 @@ export class World {
       case Ev.Poll:
         return this.onPoll(a, b);
       case Ev.IdleReport:
-        return this.onIdleReport(a, b);
+        return this.onIdleReport(a);
       case Ev.PodReady:
         return this.onPodReady(a);
       case Ev.ManualScale:
@@ -435,9 +440,9 @@ export class World {
     const now = this.now;
     const n = pod.batchCount;
     for (let i = 0; i < n; i++) {
-      const lat = now - pod.batchArrivals[i];
-      svc.latency.add(lat);
-      svc.stepLatency.add(lat);
+      const bucket = LatencyHistogram.bucketOf(now - pod.batchArrivals[i]);
+      svc.latency.addBucket(bucket);
+      svc.stepLatency.addBucket(bucket);
     }
     svc.inferred += n;
     svc.stepInferred += n;
@@ -494,17 +499,22 @@ export class World {
     }
     const svc = pod.service;
     pod.idleVersion++;
+    pod.idleSinceUs = this.now;
     if (svc.cfg.wakeup === 'poll') {
       this.schedule(this.now + svc.cfg.pollIntervalUs, Ev.Poll, pod.id, pod.idleVersion);
     } else {
       svc.idle.push(pod);
-      this.schedule(
-        this.now + svc.cfg.pollIntervalUs * svc.cfg.idleReportPolls,
-        Ev.IdleReport,
-        pod.id,
-        pod.idleVersion,
-      );
+      // One idle-report timer per pod at most: a timer per idle spell would fill the heap with
+      // entries that are almost always stale (a busy service goes idle between most frames).
+      if (!pod.idleTimerPending) {
+        pod.idleTimerPending = true;
+        this.schedule(this.now + this.idleReportAfterUs(svc), Ev.IdleReport, pod.id, 0);
+      }
     }
+  }
+
+  private idleReportAfterUs(svc: ServiceState): number {
+    return svc.cfg.pollIntervalUs * svc.cfg.idleReportPolls;
   }
 
   private onPoll(id: number, version: number): void {
@@ -522,12 +532,16 @@ export class World {
     this.schedule(this.now + pod.service.cfg.pollIntervalUs, Ev.Poll, pod.id, version);
   }
 
-  private onIdleReport(id: number, version: number): void {
+  private onIdleReport(id: number): void {
     const pod = this.pods[id];
-    if (pod.idleVersion !== version || pod.phase !== Phase.Ready) return;
-    this.idleReport(pod);
+    pod.idleTimerPending = false;
+    if (pod.phase !== Phase.Ready || pod.busy) return; // the next idle spell starts a new timer
     const svc = pod.service;
-    this.schedule(this.now + svc.cfg.pollIntervalUs * svc.cfg.idleReportPolls, Ev.IdleReport, pod.id, version);
+    const after = this.idleReportAfterUs(svc);
+    const due = Math.max(pod.idleSinceUs, pod.lastReportUs) + after;
+    if (this.now >= due) this.idleReport(pod);
+    pod.idleTimerPending = true;
+    this.schedule(Math.max(due, this.now + (this.now >= due ? after : 0)), Ev.IdleReport, pod.id, 0);
   }
 
   // ----------------------------------------------------------------------------- pods

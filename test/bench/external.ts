@@ -79,7 +79,9 @@ export function simpyVersion(python: string): Outcome<string> {
   if (r.status !== 0) {
     return {
       ok: false,
-      reason: `\`import simpy\` fails under ${python}; install it with \`sudo apt-get install python3-simpy3\``,
+      reason:
+        `\`import simpy\` fails under ${python}; install it with \`sudo apt-get install python3-simpy3\`` +
+        ' (which serves /usr/bin/python3) or `pip install simpy` for another Python',
     };
   }
   return { ok: true, value: r.stdout.trim() };

@@ -1,6 +1,6 @@
 /**
  * One report run in its own process, so its peak RSS is its own and not the bench's.
- * Usage: node dist/test/bench/rss-child.js SCENARIO_FILE DURATION_SECONDS OUT_DIR
+ * Usage: node --expose-gc dist/test/bench/rss-child.js SCENARIO_FILE DURATION_SECONDS OUT_DIR
  * Prints one JSON line (RssChildResult) to stdout.
  */
 import { loadScenario, writeRunReport } from '../../src/index.js';
@@ -15,6 +15,11 @@ export interface RssChildResult {
   baselineMaxRssKiB: number;
   /** Peak RSS over the whole process, run included. */
   maxRssKiB: number;
+  /**
+   * V8 heap still in use after the run and a full GC (needs --expose-gc, else null): tells retained
+   * state apart from garbage the collector had not yet returned when the peak was reached.
+   */
+  heapAfterGcKiB: number | null;
 }
 
 function main(args: string[]): number {
@@ -29,6 +34,12 @@ function main(args: string[]): number {
   const t0 = performance.now();
   const result = writeRunReport(scenario, outDir, { durationUs: Math.round(durationS * 1e6) });
   const wallSeconds = (performance.now() - t0) / 1000;
+  const maxRssKiB = process.resourceUsage().maxRSS;
+  let heapAfterGcKiB: number | null = null;
+  if (globalThis.gc) {
+    globalThis.gc();
+    heapAfterGcKiB = process.memoryUsage().heapUsed / 1024;
+  }
   const out: RssChildResult = {
     scenario: scenario.name,
     durationSeconds: result.durationSeconds,
@@ -36,7 +47,8 @@ function main(args: string[]): number {
     events: result.events,
     wallSeconds,
     baselineMaxRssKiB,
-    maxRssKiB: process.resourceUsage().maxRSS,
+    maxRssKiB,
+    heapAfterGcKiB,
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
   return 0;

@@ -10,7 +10,7 @@
  * The bench reports whether the targets are met; it does not fail on them.
  */
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
-import { cpus, platform, arch, tmpdir } from 'node:os';
+import { arch, cpus, loadavg, platform, tmpdir } from 'node:os';
 import { join, resolve, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -113,7 +113,8 @@ function parseSettings(argv: string[]): Settings {
   const seconds = (flag: string, given: string | undefined, fallback: number): number => {
     if (given === undefined) return fallback;
     const n = Number(given);
-    if (!(Number.isFinite(n) && n > 0)) throw new UsageError(`--${flag} must be a positive number of seconds`);
+    if (!(Number.isFinite(n) && n > 0))
+      throw new UsageError(`--${flag} must be a positive number of seconds`);
     return n;
   };
   const shared = values.shared ?? process.env.INFERSCALE_SHARED ?? join(ROOT, '..', 'shared');
@@ -172,6 +173,7 @@ function main(argv: string[]): number {
 
 function runBench(s: Settings, tmp: string): number {
   const warnings: string[] = [];
+  const loadAtStart = loadavg()[0];
 
   // 1. The closed form the three simulations should all approach.
   progress('closed form (mmck_analytic.py)');
@@ -182,7 +184,9 @@ function runBench(s: Settings, tmp: string): number {
   const mmckFile = join(ROOT, 'scenarios', 'mmck.yaml');
   const scenario = loadScenario(mmckFile);
   const mismatch = mmckMismatch(scenario, MMCK);
-  if (mismatch) warnings.push(`scenarios/mmck.yaml is not the benchmark's M/M/c/K (${mismatch}): not like for like`);
+  if (mismatch) {
+    warnings.push(`scenarios/mmck.yaml is not the benchmark's M/M/c/K (${mismatch}): not like for like`);
+  }
   progress(`inferscale cold run, ${s.simSeconds} s simulated`);
   const cold = timeReport('inferscale (cold)', scenario, join(tmp, 'cold'), s.simSeconds);
   progress(`inferscale warm-up, ${s.warmupSeconds} s simulated`);
@@ -190,7 +194,9 @@ function runBench(s: Settings, tmp: string): number {
   progress(`inferscale warm run, ${s.simSeconds} s simulated`);
   const warm = timeReport('inferscale (warm)', scenario, join(tmp, 'warm'), s.simSeconds);
   if (cold.offeredFrames !== warm.offeredFrames || cold.dropRatio !== warm.dropRatio) {
-    warnings.push('the cold and warm runs used the same seed but differ: the simulation is not deterministic');
+    warnings.push(
+      'the cold and warm runs used the same seed but differ: the simulation is not deterministic',
+    );
   }
 
   // 3. The peer.
@@ -200,7 +206,11 @@ function runBench(s: Settings, tmp: string): number {
     simpy = skippedRow('SimPy', s.simpySeconds, version.reason);
   } else {
     progress(`SimPy ${version.value}, ${s.simpySeconds} s simulated`);
-    simpy = peerRow(`SimPy ${version.value}`, s.simpySeconds, runSimpy(s.python, s.benchDir, MMCK, s.simpySeconds));
+    simpy = peerRow(
+      `SimPy ${version.value}`,
+      s.simpySeconds,
+      runSimpy(s.python, s.benchDir, MMCK, s.simpySeconds),
+    );
   }
 
   // 4. The machine's practical limit.
@@ -224,8 +234,8 @@ function runBench(s: Settings, tmp: string): number {
     warnings.push(rssNote);
   }
   const rss = [
-    rssRun(`${hoursLabel(s.rssShortSeconds)}`, rssFile, s.rssShortSeconds, join(tmp, 'rss-short')),
-    rssRun(`${hoursLabel(s.rssLongSeconds)}`, rssFile, s.rssLongSeconds, join(tmp, 'rss-long')),
+    rssRun(hoursLabel(s.rssShortSeconds), rssFile, s.rssShortSeconds, join(tmp, 'rss-short')),
+    rssRun(hoursLabel(s.rssLongSeconds), rssFile, s.rssLongSeconds, join(tmp, 'rss-long')),
   ];
   const failedRss = rss.filter((r) => r.failed);
   for (const r of failedRss) warnings.push(`RSS run ${r.label} failed: ${r.failed}`);
@@ -237,12 +247,21 @@ function runBench(s: Settings, tmp: string): number {
   const [short, long] = rss;
   const rssRatio = short.result && long.result ? long.result.maxRssKiB / short.result.maxRssKiB : null;
   const vsSimpyWarm = ratio(warm, simpy);
+  const loadAtEnd = loadavg()[0];
+  // The rows run one after another, so work competing for the cores skews even the ratios.
+  if (Math.max(loadAtStart, loadAtEnd) > cpus().length) {
+    warnings.push(
+      `the 1-minute load average reached ${Math.max(loadAtStart, loadAtEnd).toFixed(2)} on ${cpus().length} cores: ` +
+        'other work competed with the bench, so even its ratios are unreliable; rerun on a quiet machine',
+    );
+  }
   const report: BenchReport = {
     machine: {
       cpuModel: cpus()[0]?.model ?? 'unknown',
       cores: cpus().length,
       node: process.version,
       platform: `${platform()} ${arch()}`,
+      loadAverage1m: { start: loadAtStart, end: loadAtEnd },
     },
     quick: s.quick,
     mmck: MMCK,
@@ -252,10 +271,23 @@ function runBench(s: Settings, tmp: string): number {
       vsSimpy: { cold: ratio(cold, simpy), warm: vsSimpyWarm },
       vsC: { cold: ratio(cold, cRef), warm: ratio(warm, cRef) },
     },
-    rss: { scenarioFile: relative(ROOT, rssFile) || rssFile, note: rssNote, runs: rss, ratioLongToShort: rssRatio },
+    rss: {
+      scenarioFile: relative(ROOT, rssFile) || rssFile,
+      note: rssNote,
+      runs: rss,
+      ratioLongToShort: rssRatio,
+    },
     targets: {
-      simpySpeedup: { target: SIMPY_SPEEDUP_TARGET, measured: vsSimpyWarm, met: met(vsSimpyWarm, (x) => x >= SIMPY_SPEEDUP_TARGET) },
-      rssGrowth: { target: RSS_GROWTH_TARGET, measured: rssRatio, met: met(rssRatio, (x) => x <= RSS_GROWTH_TARGET) },
+      simpySpeedup: {
+        target: SIMPY_SPEEDUP_TARGET,
+        measured: vsSimpyWarm,
+        met: met(vsSimpyWarm, (x) => x >= SIMPY_SPEEDUP_TARGET),
+      },
+      rssGrowth: {
+        target: RSS_GROWTH_TARGET,
+        measured: rssRatio,
+        met: met(rssRatio, (x) => x <= RSS_GROWTH_TARGET),
+      },
     },
     warnings,
   };
@@ -313,8 +345,16 @@ function skippedRow(run: string, simSeconds: number, reason: string): SpeedRow {
 
 function rssRun(label: string, file: string, simSeconds: number, outDir: string): RssRow {
   progress(`peak RSS, ${label} (${simSeconds} s simulated) in a child process`);
-  const out = runJson<RssChildResult>(process.execPath, [RSS_CHILD, file, String(simSeconds), outDir]);
-  return out.ok ? { label, simSeconds, result: out.value } : { label, simSeconds, result: null, failed: out.reason };
+  const out = runJson<RssChildResult>(process.execPath, [
+    '--expose-gc',
+    RSS_CHILD,
+    file,
+    String(simSeconds),
+    outDir,
+  ]);
+  return out.ok
+    ? { label, simSeconds, result: out.value }
+    : { label, simSeconds, result: null, failed: out.reason };
 }
 
 function hoursLabel(seconds: number): string {
@@ -347,7 +387,13 @@ function met(x: number | null, ok: (x: number) => boolean): boolean | null {
 }
 
 interface BenchReport {
-  machine: { cpuModel: string; cores: number; node: string; platform: string };
+  machine: {
+    cpuModel: string;
+    cores: number;
+    node: string;
+    platform: string;
+    loadAverage1m: { start: number; end: number };
+  };
   quick: boolean;
   mmck: MmckParams;
   analytic: Analytic | null;
@@ -382,7 +428,9 @@ function textReport(r: BenchReport, s: Settings): string {
   const a = r.analytic;
   const out: string[] = [];
   out.push(`inferscale benchmark${r.quick ? ' (--quick: short runs, a smoke test; numbers are noisy)' : ''}`);
-  out.push(`machine: ${r.machine.cpuModel}, ${r.machine.cores} cores, node ${r.machine.node}, ${r.machine.platform}`);
+  out.push(
+    `machine: ${r.machine.cpuModel}, ${r.machine.cores} cores, node ${r.machine.node}, ${r.machine.platform}`,
+  );
   out.push(
     'note: absolute figures depend on the machine and on whatever else it runs; only ratios measured within',
     '      one run are comparable, never frames/s from different runs.',
@@ -401,7 +449,17 @@ function textReport(r: BenchReport, s: Settings): string {
     dec(x.meanWaitSeconds, 5),
     deviation(x.meanWaitSeconds, a?.mean_wait),
   ]);
-  const closed = ['closed form', '', '', '', '', dec(a?.drop_ratio ?? null, 6), '', dec(a?.mean_wait ?? null, 5), ''];
+  const closed = [
+    'closed form',
+    '',
+    '',
+    '',
+    '',
+    dec(a?.drop_ratio ?? null, 6),
+    '',
+    dec(a?.mean_wait ?? null, 5),
+    '',
+  ];
   out.push(
     textTable(
       ['run', 'sim s', 'frames', 'wall s', 'frames/s', 'drop ratio', 'vs closed', 'mean wait s', 'vs closed'],
@@ -433,7 +491,16 @@ function textReport(r: BenchReport, s: Settings): string {
   if (r.rss.note) out.push(`  NOTE: ${r.rss.note}`);
   out.push(
     textTable(
-      ['run', 'sim s', 'frames', 'events', 'wall s', 'RSS before run MiB', 'peak RSS MiB'],
+      [
+        'run',
+        'sim s',
+        'frames',
+        'events',
+        'wall s',
+        'RSS before run MiB',
+        'peak RSS MiB',
+        'heap after GC MiB',
+      ],
       r.rss.runs.map((x) => [
         x.label,
         int(x.simSeconds),
@@ -442,6 +509,7 @@ function textReport(r: BenchReport, s: Settings): string {
         dec(x.result?.wallSeconds ?? null, 2),
         x.result ? mib(x.result.baselineMaxRssKiB) : 'failed',
         x.result ? mib(x.result.maxRssKiB) : 'failed',
+        x.result?.heapAfterGcKiB != null ? mib(x.result.heapAfterGcKiB) : '-',
       ]),
     ),
   );
@@ -449,9 +517,11 @@ function textReport(r: BenchReport, s: Settings): string {
   const [short, long] = r.rss.runs;
   out.push(
     `  peak RSS ${long.label} / ${short.label}: ${times(t2.measured)}; target <= ${t2.target}x: ${verdict(t2.met)}`,
-    '  (peak RSS includes the Node.js baseline shown in "RSS before run")',
+    '  (peak RSS includes the Node.js baseline shown in "RSS before run"; "heap after GC" is what the run',
+    '  still holds once garbage is collected, so growth there is retained state, not collector slack)',
   );
-  if (s.quick) out.push(`  --quick: ${short.label} and ${long.label} stand in for 1 h and 24 h (the same 24:1 ratio)`);
+  if (s.quick)
+    out.push(`  --quick: ${short.label} and ${long.label} stand in for 1 h and 24 h (the same 24:1 ratio)`);
 
   if (r.warnings.length > 0) out.push('', 'warnings:', ...r.warnings.map((w) => `  - ${w}`));
   return `${out.join('\n')}\n`;
