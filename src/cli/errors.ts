@@ -9,7 +9,9 @@ export const EXIT_BUG = 3;
 export function reportError(e: unknown, debug: boolean): number {
   if (e instanceof ConfigError) {
     for (const i of e.issues) process.stderr.write(`${formatIssue(i)}\n`);
-    process.stderr.write(`${e.issues.length} problem${e.issues.length === 1 ? '' : 's'} found; nothing was written.\n`);
+    process.stderr.write(
+      `${e.issues.length} problem${e.issues.length === 1 ? '' : 's'} found; nothing was written.\n`,
+    );
     return EXIT_USAGE;
   }
   if (e instanceof DataError) {

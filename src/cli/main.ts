@@ -42,7 +42,10 @@ await yargs(argv)
   .command(
     'validate <file>',
     'Check a scenario file: exit 0 with OK, or exit 2 listing every problem as file:line:col field: message',
-    (y) => y.positional('file', { type: 'string', demandOption: true }).example('$0 validate scenarios/mmck.yaml', ''),
+    (y) =>
+      y
+        .positional('file', { type: 'string', demandOption: true })
+        .example('$0 validate scenarios/mmck.yaml', ''),
     (a) => run(() => runValidate(a.file as string), debug),
   )
   .command(

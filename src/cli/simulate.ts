@@ -28,9 +28,13 @@ export function runSimulate(args: SimulateArgs): number {
     try {
       durationUs = parseDurationUs(/^[0-9.]+$/.test(args.duration) ? Number(args.duration) : args.duration);
     } catch {
-      throw optionIssue('--duration', `${JSON.stringify(args.duration)} is not a duration (like 90s, 5m, 1h)`);
+      throw optionIssue(
+        '--duration',
+        `${JSON.stringify(args.duration)} is not a duration (like 90s, 5m, 1h)`,
+      );
     }
-    if (!(durationUs >= 1000 && durationUs <= 366 * 86400e6)) throw optionIssue('--duration', 'must be between 1ms and 366d');
+    if (!(durationUs >= 1000 && durationUs <= 366 * 86400e6))
+      throw optionIssue('--duration', 'must be between 1ms and 366d');
   }
   if (args.seed !== undefined && !(Number.isInteger(args.seed) && args.seed >= 0 && args.seed < 2 ** 32)) {
     throw optionIssue('--seed', `must be an integer in [0, 2^32), not ${args.seed}`);

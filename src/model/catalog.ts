@@ -63,7 +63,8 @@ const entries: CpuTypeEntry[] = [
     description: 'Xeon Gold 5218T, Silver 4216 (Cascade Lake, 1 FMA unit)',
     isa: ['avx2', 'avx512', 'vnni'],
     gflopsPerCore: { fp32: 67, int8: 243 },
-    source: 'M: OV24 resnet-50 on Gold 5218T x2 and Silver 4216R x2 (32 cores): fp32 66-69, int8 236-250 (x3.6)',
+    source:
+      'M: OV24 resnet-50 on Gold 5218T x2 and Silver 4216R x2 (32 cores): fp32 66-69, int8 236-250 (x3.6)',
   },
   {
     id: 'avx512_vnni_icx',
@@ -98,7 +99,8 @@ const entries: CpuTypeEntry[] = [
     description: 'EPYC 9004, Ryzen 7000',
     isa: ['avx2', 'avx512', 'vnni'],
     gflopsPerCore: { fp32: 100, int8: 350 },
-    source: 'E: 512-bit ops at 1 per clock; int8 assumes the Intel VNNI ratio x3.5 (no measured Zen4 int8 figure)',
+    source:
+      'E: 512-bit ops at 1 per clock; int8 assumes the Intel VNNI ratio x3.5 (no measured Zen4 int8 figure)',
   },
 ];
 

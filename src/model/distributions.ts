@@ -35,7 +35,8 @@ export const DISTRIBUTIONS: { [K in Dist['type']]: Factory<K> } = {
     const sigma = Math.sqrt(sigma2);
     return () => Math.exp(mu + sigma * standardNormal(rng));
   },
-  empirical: (d, rng) => () => d.values[Math.min(d.values.length - 1, Math.floor(rng.next() * d.values.length))],
+  empirical: (d, rng) => () =>
+    d.values[Math.min(d.values.length - 1, Math.floor(rng.next() * d.values.length))],
 };
 
 export function sampler(d: Dist, rng: RandomStream): Sampler {

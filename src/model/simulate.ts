@@ -110,12 +110,14 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Run
       sample(world, world.now - lastSampleUs, sink);
       if (check) world.checkConservation();
       lastSampleUs = world.now;
-      if (k + 1 < steps) heap.push(Math.min((k + 2) * stepUs, endUs), PRIORITY[Ev.Sample], Ev.Sample, k + 1, 0);
+      if (k + 1 < steps)
+        heap.push(Math.min((k + 2) * stepUs, endUs), PRIORITY[Ev.Sample], Ev.Sample, k + 1, 0);
       continue;
     }
     world.dispatch(heap.eventKind, heap.a, heap.b);
   }
-  if (lastSampleUs !== endUs) throw new InvariantError(`the last sample is at ${lastSampleUs}us, not at the end ${endUs}us`);
+  if (lastSampleUs !== endUs)
+    throw new InvariantError(`the last sample is at ${lastSampleUs}us, not at the end ${endUs}us`);
 
   // 3. Summarize.
   world.now = endUs;

@@ -135,7 +135,9 @@ export class ServiceState {
   ) {
     this.queue = new FrameQueue(Math.min(cfg.queueCapacity + 1, 1 << 16));
     this.desired = cfg.replicas;
-    this.workSampler = model.serviceTime ? sampler(model.serviceTime, randomStream(seed, `service:${cfg.name}:work`)) : null;
+    this.workSampler = model.serviceTime
+      ? sampler(model.serviceTime, randomStream(seed, `service:${cfg.name}:work`))
+      : null;
     this.startupSampler = sampler(cfg.startupDelay, randomStream(seed, `service:${cfg.name}:startup`));
   }
 }
@@ -276,7 +278,8 @@ export class World {
       }
       g.active = count;
     }
-    if (this.now > 0 || before !== 0) this.emit(g.service, 'streams', `${g.cfg.name}: ${before} -> ${count} streams`);
+    if (this.now > 0 || before !== 0)
+      this.emit(g.service, 'streams', `${g.cfg.name}: ${before} -> ${count} streams`);
   }
 
   private activateStream(g: GroupState, i: number): void {
@@ -418,7 +421,12 @@ export class World {
       starting.rate = starting.cfs * node.factor;
       starting.lastRateUs = now;
       starting.workVersion++;
-      this.schedule(now + Math.round(starting.workRemainingUs / starting.rate), Ev.ServiceDone, starting.id, starting.workVersion);
+      this.schedule(
+        now + Math.round(starting.workRemainingUs / starting.rate),
+        Ev.ServiceDone,
+        starting.id,
+        starting.workVersion,
+      );
     }
   }
 
@@ -473,7 +481,8 @@ export class World {
     if (infer > pod.maxInferFps) pod.maxInferFps = infer;
     pod.inferFps = infer;
     pod.dropFps = drop;
-    pod.scaleRatio = pod.dropsSinceReport > 0 ? (infer + drop) / infer : pod.maxInferFps > 0 ? infer / pod.maxInferFps : 0;
+    pod.scaleRatio =
+      pod.dropsSinceReport > 0 ? (infer + drop) / infer : pod.maxInferFps > 0 ? infer / pod.maxInferFps : 0;
     pod.reported = true;
     pod.framesSinceReport = 0;
     pod.dropsSinceReport = 0;
@@ -561,7 +570,8 @@ export class World {
     if (live.length > svc.desired) {
       // ReplicaSet order: unscheduled first, then not Ready, then the newest.
       const victims = [...live].sort(
-        (x, y) => Number(x.node !== null) - Number(y.node !== null) || x.phase - y.phase || y.ordinal - x.ordinal,
+        (x, y) =>
+          Number(x.node !== null) - Number(y.node !== null) || x.phase - y.phase || y.ordinal - x.ordinal,
       );
       for (const p of victims.slice(0, live.length - svc.desired)) this.terminate(p);
     }
@@ -597,12 +607,20 @@ export class World {
         pod.frameUs = frameSecondsAtFullSpeed(svc.model, svc.cfg.precision, node.cpu, svc.cfg.threads) * 1e6;
       }
       const delayUs = Math.max(0, Math.round(svc.startupSampler() * 1e6));
-      this.emit(svc, 'pod-scheduled', `pod ${podName(pod)} on node ${node.name}; ready in ${(delayUs / 1e6).toFixed(3)}s`);
+      this.emit(
+        svc,
+        'pod-scheduled',
+        `pod ${podName(pod)} on node ${node.name}; ready in ${(delayUs / 1e6).toFixed(3)}s`,
+      );
       this.schedule(this.now + delayUs, Ev.PodReady, pod.id, 0);
       return true;
     }
     if (!this.pendingPods.includes(pod)) this.pendingPods.push(pod);
-    this.emit(svc, 'pod-pending', `pod ${podName(pod)}: no node has ${req} CPU free${svc.cfg.nodePool ? ` in pool ${svc.cfg.nodePool}` : ''}`);
+    this.emit(
+      svc,
+      'pod-pending',
+      `pod ${podName(pod)}: no node has ${req} CPU free${svc.cfg.nodePool ? ` in pool ${svc.cfg.nodePool}` : ''}`,
+    );
     return false;
   }
 
@@ -651,7 +669,9 @@ export class World {
     const svc = pod.service;
     const req = svc.cfg.cpuRequest;
     const fits = this.nodes.some(
-      (n) => (svc.cfg.nodePool === null || n.pool.name === svc.cfg.nodePool) && n.allocatedCpu + req <= n.pool.cores + 1e-9,
+      (n) =>
+        (svc.cfg.nodePool === null || n.pool.name === svc.cfg.nodePool) &&
+        n.allocatedCpu + req <= n.pool.cores + 1e-9,
     );
     return fits && this.trySchedule(pod);
   }
@@ -690,7 +710,9 @@ export class World {
 }
 
 function maxCount(g: StreamGroupConfig): number {
-  return g.count.kind === 'points' ? Math.max(...g.count.changes.map((c) => c.count)) : Math.ceil(g.count.mean + g.count.amplitude);
+  return g.count.kind === 'points'
+    ? Math.max(...g.count.changes.map((c) => c.count))
+    : Math.ceil(g.count.mean + g.count.amplitude);
 }
 
 export function podName(pod: Pod): string {

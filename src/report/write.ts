@@ -4,7 +4,16 @@
  *   -> summary.json + summary.md -> swap the temp folder into DIR
  * so DIR is either the complete new report or untouched: never half-written.
  */
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { simulate, type RunResult, type SimulateOptions, type TimeseriesRow } from '../model/simulate.js';

@@ -10,7 +10,9 @@ import { readScenarioFile } from './source.js';
 import type { Scenario } from './types.js';
 import { schemaIssues } from './validate.js';
 
-export function checkScenarioFile(file: string): { ok: true; scenario: Scenario } | { ok: false; issues: ConfigIssue[] } {
+export function checkScenarioFile(
+  file: string,
+): { ok: true; scenario: Scenario } | { ok: false; issues: ConfigIssue[] } {
   const read = readScenarioFile(file);
   if (!read.ok) return read;
   const issues = schemaIssues(read.source, read.value);

@@ -63,7 +63,8 @@ class Resolver {
   }
 
   dist(spec: DistributionSpec, path: PathSegment[]): Dist {
-    if (typeof spec === 'number' || typeof spec === 'string') return { type: 'constant', value: this.seconds(spec) };
+    if (typeof spec === 'number' || typeof spec === 'string')
+      return { type: 'constant', value: this.seconds(spec) };
     switch (spec.type) {
       case 'constant':
         return { type: 'constant', value: this.seconds(spec.value) };
@@ -100,7 +101,10 @@ class Resolver {
       return { text, full };
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      this.fail(path, `cannot read ${full}: ${code === 'ENOENT' ? 'no such file' : (code ?? (e as Error).message)}`);
+      this.fail(
+        path,
+        `cannot read ${full}: ${code === 'ENOENT' ? 'no such file' : (code ?? (e as Error).message)}`,
+      );
       return null;
     }
   }
@@ -115,7 +119,10 @@ class Resolver {
       if (t === '' || t.startsWith('#')) continue;
       const v = Number(t);
       if (!Number.isFinite(v) || v < 0) {
-        this.fail(path, `${data.full}:${i + 1}: ${JSON.stringify(t)} is not a non-negative number of seconds`);
+        this.fail(
+          path,
+          `${data.full}:${i + 1}: ${JSON.stringify(t)} is not a non-negative number of seconds`,
+        );
         return [0];
       }
       values.push(v);
@@ -206,7 +213,10 @@ export function resolveScenario(
   const nodePools: NodePoolConfig[] = [];
   for (const [name, p] of Object.entries(spec.nodePools)) {
     if (!cpuCatalog[p.cpuType]) {
-      r.fail(['nodePools', name, 'cpuType'], `unknown CPU type ${JSON.stringify(p.cpuType)}; known: ${cpuIds.join(', ')}`);
+      r.fail(
+        ['nodePools', name, 'cpuType'],
+        `unknown CPU type ${JSON.stringify(p.cpuType)}; known: ${cpuIds.join(', ')}`,
+      );
     }
     nodePools.push({
       name,
@@ -219,14 +229,16 @@ export function resolveScenario(
     });
   }
   if (nodePools.length === 0) r.fail(['nodePools'], 'needs at least one node pool');
-  else if (nodePools.every((p) => p.count === 0)) r.fail(['nodePools'], 'every pool has count 0: no node to run on');
+  else if (nodePools.every((p) => p.count === 0))
+    r.fail(['nodePools'], 'every pool has count 0: no node to run on');
 
   // 4. Models.
   const models: Record<string, ModelConfig> = {};
   for (const [name, m] of Object.entries(spec.models)) {
     const path = ['models', name];
     for (const cpu of Object.keys(m.measuredFps ?? {})) {
-      if (!cpuCatalog[cpu]) r.fail([...path, 'measuredFps', cpu], `unknown CPU type ${JSON.stringify(cpu)}`, true);
+      if (!cpuCatalog[cpu])
+        r.fail([...path, 'measuredFps', cpu], `unknown CPU type ${JSON.stringify(cpu)}`, true);
     }
     if (m.gflops === undefined && m.serviceTime === undefined) r.fail(path, 'needs gflops or serviceTime');
     models[name] = {
@@ -245,18 +257,29 @@ export function resolveScenario(
   for (const [name, s] of Object.entries(spec.services)) {
     const path = ['services', name];
     const model = models[s.model];
-    if (!model) r.fail([...path, 'model'], `unknown model ${JSON.stringify(s.model)}; known: ${Object.keys(models).join(', ') || '(none)'}`);
+    if (!model)
+      r.fail(
+        [...path, 'model'],
+        `unknown model ${JSON.stringify(s.model)}; known: ${Object.keys(models).join(', ') || '(none)'}`,
+      );
     if (s.nodePool !== undefined && !spec.nodePools[s.nodePool]) {
-      r.fail([...path, 'nodePool'], `unknown node pool ${JSON.stringify(s.nodePool)}; known: ${Object.keys(spec.nodePools).join(', ')}`);
+      r.fail(
+        [...path, 'nodePool'],
+        `unknown node pool ${JSON.stringify(s.nodePool)}; known: ${Object.keys(spec.nodePools).join(', ')}`,
+      );
     }
     const pollIntervalUs = s.pollInterval !== undefined ? r.us(s.pollInterval) : DEFAULTS.pollIntervalUs;
     if (pollIntervalUs < 1) r.fail([...path, 'pollInterval'], 'must be greater than 0');
-    const reportIntervalUs = s.reportInterval !== undefined ? r.us(s.reportInterval) : DEFAULTS.reportIntervalUs;
+    const reportIntervalUs =
+      s.reportInterval !== undefined ? r.us(s.reportInterval) : DEFAULTS.reportIntervalUs;
     if (reportIntervalUs < 1000) r.fail([...path, 'reportInterval'], 'must be at least 1ms');
     const cpuRequest = s.resources?.requests?.cpu ?? 0;
     const cpuLimit = s.resources?.limits?.cpu ?? null;
     if (cpuLimit !== null && cpuRequest > cpuLimit) {
-      r.fail([...path, 'resources', 'requests', 'cpu'], `must not exceed limits.cpu (${cpuRequest} > ${cpuLimit})`);
+      r.fail(
+        [...path, 'resources', 'requests', 'cpu'],
+        `must not exceed limits.cpu (${cpuRequest} > ${cpuLimit})`,
+      );
     }
     const scaleEvents = (s.scaleEvents ?? []).map((e, i) => ({ atUs: r.us(e.at), replicas: e.replicas, i }));
     for (let i = 1; i < scaleEvents.length; i++) {
@@ -277,7 +300,10 @@ export function resolveScenario(
       batchSize: s.batchSize ?? 1,
       wakeup: s.wakeup ?? 'poll',
       pollIntervalUs,
-      startupDelay: s.startupDelay !== undefined ? r.dist(s.startupDelay, [...path, 'startupDelay']) : { type: 'constant', value: 0 },
+      startupDelay:
+        s.startupDelay !== undefined
+          ? r.dist(s.startupDelay, [...path, 'startupDelay'])
+          : { type: 'constant', value: 0 },
       reportIntervalUs,
       idleReportPolls: s.idleReportPolls ?? DEFAULTS.idleReportPolls,
       nodePool: s.nodePool ?? null,
@@ -309,30 +335,50 @@ export function resolveScenario(
   };
 }
 
-function resolveStreamGroup(r: Resolver, g: StreamGroupSpec, i: number, spec: ScenarioFileSpec): StreamGroupConfig {
+function resolveStreamGroup(
+  r: Resolver,
+  g: StreamGroupSpec,
+  i: number,
+  spec: ScenarioFileSpec,
+): StreamGroupConfig {
   const path: PathSegment[] = ['streams', i];
   if (!spec.services[g.type]) {
-    r.fail([...path, 'type'], `unknown inference type ${JSON.stringify(g.type)}; services are: ${Object.keys(spec.services).join(', ') || '(none)'}`);
+    r.fail(
+      [...path, 'type'],
+      `unknown inference type ${JSON.stringify(g.type)}; services are: ${Object.keys(spec.services).join(', ') || '(none)'}`,
+    );
   }
   const kind = g.kind ?? 'file';
   const fps = g.fps ?? (kind === 'camera' ? DEFAULTS.cameraFps : DEFAULTS.fileFps);
   const arrivals = g.arrivals ?? 'periodic';
-  if (arrivals === 'periodic' && g.rate !== undefined) r.fail([...path, 'rate'], 'rate applies to arrivals: poisson; periodic streams use fps', true);
+  if (arrivals === 'periodic' && g.rate !== undefined)
+    r.fail([...path, 'rate'], 'rate applies to arrivals: poisson; periodic streams use fps', true);
   if (arrivals === 'poisson') {
     if (g.jitter !== undefined) r.fail([...path, 'jitter'], 'jitter applies to periodic arrivals only', true);
     if (g.phase !== undefined) r.fail([...path, 'phase'], 'phase applies to periodic arrivals only', true);
   }
   const jitterUs = g.jitter !== undefined ? r.us(g.jitter) : 0;
   const periodUs = 1e6 / fps;
-  if (jitterUs * 2 >= periodUs) r.fail([...path, 'jitter'], `must be less than half the frame period (${(periodUs / 2e3).toFixed(3)}ms at ${fps} fps)`);
+  if (jitterUs * 2 >= periodUs)
+    r.fail(
+      [...path, 'jitter'],
+      `must be less than half the frame period (${(periodUs / 2e3).toFixed(3)}ms at ${fps} fps)`,
+    );
   let phase: StreamGroupConfig['phase'] = { mode: 'random' };
   if (g.phase === 'spread') phase = { mode: 'spread' };
   else if (g.phase !== undefined && g.phase !== 'random') phase = { mode: 'fixed', offsetUs: r.us(g.phase) };
 
   const forms = (['schedule', 'sine', 'trace'] as const).filter((k) => g[k] !== undefined);
-  if (forms.length > 1) r.fail([...path, forms[1]], `give only one of schedule, sine or trace (found ${forms.join(' and ')})`, true);
-  if (g.sine !== undefined && g.count !== undefined) r.fail([...path, 'count'], 'a sine schedule sets the count; remove count', true);
-  if (g.trace !== undefined && g.count !== undefined) r.fail([...path, 'count'], 'a trace sets the count; remove count', true);
+  if (forms.length > 1)
+    r.fail(
+      [...path, forms[1]],
+      `give only one of schedule, sine or trace (found ${forms.join(' and ')})`,
+      true,
+    );
+  if (g.sine !== undefined && g.count !== undefined)
+    r.fail([...path, 'count'], 'a sine schedule sets the count; remove count', true);
+  if (g.trace !== undefined && g.count !== undefined)
+    r.fail([...path, 'count'], 'a trace sets the count; remove count', true);
 
   let count: CountSchedule;
   if (g.sine) {
@@ -356,7 +402,10 @@ function resolveStreamGroup(r: Resolver, g: StreamGroupSpec, i: number, spec: Sc
     (g.schedule ?? []).forEach((p, k) => {
       const atUs = r.us(p.at);
       if (atUs < busyUntil || (k > 0 && atUs <= r.us(g.schedule![k - 1].at))) {
-        r.fail([...path, 'schedule', k, 'at'], 'schedule points must be in increasing time order and not inside the previous ramp');
+        r.fail(
+          [...path, 'schedule', k, 'at'],
+          'schedule points must be in increasing time order and not inside the previous ramp',
+        );
         return;
       }
       const from = changes[changes.length - 1].count;
@@ -366,7 +415,8 @@ function resolveStreamGroup(r: Resolver, g: StreamGroupSpec, i: number, spec: Sc
         changes.push({ atUs, count: p.count });
       } else {
         const dir = Math.sign(p.count - from);
-        for (let s = 1; s <= steps; s++) changes.push({ atUs: atUs + Math.round((rampUs * s) / steps), count: from + dir * s });
+        for (let s = 1; s <= steps; s++)
+          changes.push({ atUs: atUs + Math.round((rampUs * s) / steps), count: from + dir * s });
       }
       busyUntil = atUs + rampUs;
     });

@@ -18,24 +18,29 @@ function Obj<T extends Parameters<typeof Type.Object>[0]>(properties: T, options
 export const DURATION_PATTERN = '^\\s*[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|m|h|d)\\s*$';
 
 export const Duration = Type.Union(
-  [
-    Type.Number({ minimum: 0, maximum: MAX_DURATION_S }),
-    Type.String({ pattern: DURATION_PATTERN }),
-  ],
+  [Type.Number({ minimum: 0, maximum: MAX_DURATION_S }), Type.String({ pattern: DURATION_PATTERN })],
   { description: 'A duration: seconds as a number, or a string like 250ms, 90s, 5m, 1h, 1d.' },
 );
 export type DurationSpec = Static<typeof Duration>;
 
 const Positive = (max: number, description: string) =>
   Type.Number({ exclusiveMinimum: 0, maximum: max, description });
-const NonNegative = (max: number, description: string) => Type.Number({ minimum: 0, maximum: max, description });
+const NonNegative = (max: number, description: string) =>
+  Type.Number({ minimum: 0, maximum: max, description });
 const Count = (max: number, description: string) => Type.Integer({ minimum: 0, maximum: max, description });
 
 // ---------------------------------------------------------------------------------------------
 // Distributions (DESIGN.md: constant, uniform, exponential, normal, lognormal, empirical).
 // Values are durations in seconds wherever a distribution describes a delay or a service time.
 
-export const DISTRIBUTION_TYPES = ['constant', 'uniform', 'exponential', 'normal', 'lognormal', 'empirical'] as const;
+export const DISTRIBUTION_TYPES = [
+  'constant',
+  'uniform',
+  'exponential',
+  'normal',
+  'lognormal',
+  'empirical',
+] as const;
 
 export const ConstantDist = Obj({ type: Type.Literal('constant'), value: Duration });
 export const UniformDist = Obj({ type: Type.Literal('uniform'), min: Duration, max: Duration });
@@ -45,7 +50,11 @@ export const NormalDist = Obj(
   { description: 'Normal, truncated at 0 (a negative draw is redrawn).' },
 );
 export const LognormalDist = Obj(
-  { type: Type.Literal('lognormal'), mean: Duration, cv: NonNegative(100, 'Coefficient of variation (sd / mean).') },
+  {
+    type: Type.Literal('lognormal'),
+    mean: Duration,
+    cv: NonNegative(100, 'Coefficient of variation (sd / mean).'),
+  },
   { description: 'Lognormal given by its mean and coefficient of variation.' },
 );
 export const EmpiricalDist = Obj(
@@ -53,14 +62,20 @@ export const EmpiricalDist = Obj(
     type: Type.Literal('empirical'),
     values: Type.Optional(Type.Array(Duration, { minItems: 1, maxItems: 1_000_000 })),
     file: Type.Optional(
-      Type.String({ minLength: 1, description: 'A file of values in seconds, one per line, relative to the scenario.' }),
+      Type.String({
+        minLength: 1,
+        description: 'A file of values in seconds, one per line, relative to the scenario.',
+      }),
     ),
   },
   { description: 'Draws uniformly from the given values (exactly one of values or file).' },
 );
 export const Distribution = Type.Union(
   [Duration, ConstantDist, UniformDist, ExponentialDist, NormalDist, LognormalDist, EmpiricalDist],
-  { description: 'A duration (constant) or {type: constant|uniform|exponential|normal|lognormal|empirical, ...}.' },
+  {
+    description:
+      'A duration (constant) or {type: constant|uniform|exponential|normal|lognormal|empirical, ...}.',
+  },
 );
 export type DistributionSpec = Static<typeof Distribution>;
 
@@ -76,10 +91,10 @@ export type PrecisionName = (typeof PRECISIONS)[number];
 
 export const CpuType = Obj({
   description: Type.Optional(Type.String({ description: 'Example CPUs of this type.' })),
-  isa: Type.Array(
-    Type.Union(ISA_FLAGS.map((f) => Type.Literal(f))),
-    { uniqueItems: true, description: 'ISA flags: avx2, avx512, vnni, amx.' },
-  ),
+  isa: Type.Array(Type.Union(ISA_FLAGS.map((f) => Type.Literal(f))), {
+    uniqueItems: true,
+    description: 'ISA flags: avx2, avx512, vnni, amx.',
+  }),
   gflopsPerCore: Obj(
     {
       fp32: Positive(100_000, 'Effective CNN GFLOP/s per physical core in fp32.'),
@@ -106,20 +121,28 @@ export const NodePool = Obj({
 });
 
 export const Model = Obj({
-  gflops: Type.Optional(Positive(1_000_000, 'GFLOPs (2 x MACs) per frame; required unless serviceTime is given.')),
+  gflops: Type.Optional(
+    Positive(1_000_000, 'GFLOPs (2 x MACs) per frame; required unless serviceTime is given.'),
+  ),
   precision: Type.Optional(Precision),
   overhead: Type.Optional(Duration),
   classFactor: Type.Optional(
     Type.Number({
       exclusiveMinimum: 0,
       maximum: 1,
-      description: 'Share of the catalog throughput this network class reaches (depthwise/mobile nets: 0.45-0.8).',
+      description:
+        'Share of the catalog throughput this network class reaches (depthwise/mobile nets: 0.45-0.8).',
     }),
   ),
   measuredFps: Type.Optional(
-    Type.Record(Type.String({ minLength: 1 }), Positive(1_000_000, 'Frames per second of one single-thread replica.'), {
-      description: 'Measured FPS of one replica (one thread, batch 1) per CPU type; overrides the GFLOPs estimate.',
-    }),
+    Type.Record(
+      Type.String({ minLength: 1 }),
+      Positive(1_000_000, 'Frames per second of one single-thread replica.'),
+      {
+        description:
+          'Measured FPS of one replica (one thread, batch 1) per CPU type; overrides the GFLOPs estimate.',
+      },
+    ),
   ),
   /** Service time of one frame at full speed on one thread; replaces the GFLOPs and measuredFps estimates. */
   serviceTime: Type.Optional(Distribution),
@@ -129,13 +152,18 @@ export const DROP_POLICIES = ['trim-on-pop', 'drop-newest', 'drop-oldest'] as co
 export type DropPolicyName = (typeof DROP_POLICIES)[number];
 
 export const Queue = Obj({
-  capacity: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'Waiting frames kept (default 32).' })),
+  capacity: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'Waiting frames kept (default 32).' }),
+  ),
   dropPolicy: Type.Optional(
-    Type.Union(DROP_POLICIES.map((p) => Type.Literal(p)), {
-      description:
-        'trim-on-pop (the seed: the replica that pops trims to the newest `capacity` and counts the rest as its drops), ' +
-        'drop-newest (refuse a push to a full queue) or drop-oldest (a push to a full queue evicts the oldest).',
-    }),
+    Type.Union(
+      DROP_POLICIES.map((p) => Type.Literal(p)),
+      {
+        description:
+          'trim-on-pop (the seed: the replica that pops trims to the newest `capacity` and counts the rest as its drops), ' +
+          'drop-newest (refuse a push to a full queue) or drop-oldest (a push to a full queue evicts the oldest).',
+      },
+    ),
   ),
 });
 
@@ -157,18 +185,28 @@ export const Service = Obj({
   queue: Type.Optional(Queue),
   replicas: Type.Optional(Count(10_000, 'Initial replicas (default 1).')),
   resources: Type.Optional(Resources),
-  threads: Type.Optional(Type.Integer({ minimum: 1, maximum: 256, description: 'Threads per frame (default 1).' })),
-  batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 1024, description: 'Frames per pop (default 1).' })),
+  threads: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 256, description: 'Threads per frame (default 1).' }),
+  ),
+  batchSize: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 1024, description: 'Frames per pop (default 1).' }),
+  ),
   wakeup: Type.Optional(
-    Type.Union(WAKEUPS.map((w) => Type.Literal(w)), {
-      description: 'poll: an idle replica sleeps pollInterval and looks again (the seed); notify: woken at once.',
-    }),
+    Type.Union(
+      WAKEUPS.map((w) => Type.Literal(w)),
+      {
+        description:
+          'poll: an idle replica sleeps pollInterval and looks again (the seed); notify: woken at once.',
+      },
+    ),
   ),
   pollInterval: Type.Optional(Duration),
   startupDelay: Type.Optional(Distribution),
   reportInterval: Type.Optional(Duration),
   idleReportPolls: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
-  nodePool: Type.Optional(Type.String({ minLength: 1, description: 'Run only on this pool (a nodeSelector).' })),
+  nodePool: Type.Optional(
+    Type.String({ minLength: 1, description: 'Run only on this pool (a nodeSelector).' }),
+  ),
   scaleEvents: Type.Optional(Type.Array(ScaleEvent, { maxItems: 100_000 })),
 });
 
@@ -206,7 +244,8 @@ export const StreamGroup = Obj({
   jitter: Type.Optional(Duration),
   phase: Type.Optional(
     Type.Union([Duration, Type.Literal('random'), Type.Literal('spread')], {
-      description: 'Start offset of each stream: random within one period (default), spread evenly, or a duration.',
+      description:
+        'Start offset of each stream: random within one period (default), spread evenly, or a duration.',
     }),
   ),
   schedule: Type.Optional(Type.Array(SchedulePoint, { maxItems: 1_000_000 })),
@@ -222,7 +261,9 @@ export const Names = <T extends TSchema>(v: T, description: string) =>
 export const ScenarioFile = Obj(
   {
     $schema: Type.Optional(Type.String()),
-    name: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$', description: 'Report folder name.' })),
+    name: Type.Optional(
+      Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$', description: 'Report folder name.' }),
+    ),
     description: Type.Optional(Type.String()),
     seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 32 - 1 })),
     duration: Type.Optional(Duration),

@@ -38,7 +38,9 @@ export class ScenarioSource {
       const seg = path[i];
       const last = i === path.length - 1;
       if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+        const pair = node.items.find(
+          (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg),
+        );
         if (!pair) break;
         const keyNode = pair.key as Node;
         if (last && atKey && keyNode.range) {
@@ -69,8 +71,7 @@ export class ScenarioSource {
 }
 
 export type ReadResult =
-  | { ok: true; source: ScenarioSource; value: unknown }
-  | { ok: false; issues: ConfigIssue[] };
+  { ok: true; source: ScenarioSource; value: unknown } | { ok: false; issues: ConfigIssue[] };
 
 function fileIssue(file: string, message: string, line = 1, col = 1): ConfigIssue {
   return { file, line, col, field: '(file)', message };
@@ -81,13 +82,19 @@ export function readScenarioFile(file: string): ReadResult {
   let text: string;
   try {
     const st = statSync(file);
-    if (st.isDirectory()) return { ok: false, issues: [fileIssue(file, 'is a directory, not a scenario file')] };
+    if (st.isDirectory())
+      return { ok: false, issues: [fileIssue(file, 'is a directory, not a scenario file')] };
     if (!st.isFile()) return { ok: false, issues: [fileIssue(file, 'is not a regular file')] };
     if (st.size > MAX_SCENARIO_BYTES) {
       const mib = (st.size / 1024 / 1024).toFixed(1);
       return {
         ok: false,
-        issues: [fileIssue(file, `is ${mib} MiB; scenario files are limited to ${MAX_SCENARIO_BYTES / 1024 / 1024} MiB`)],
+        issues: [
+          fileIssue(
+            file,
+            `is ${mib} MiB; scenario files are limited to ${MAX_SCENARIO_BYTES / 1024 / 1024} MiB`,
+          ),
+        ],
       };
     }
     const bytes = readFileSync(file);
@@ -96,7 +103,14 @@ export function readScenarioFile(file: string): ReadResult {
       const lc = lineColAtByte(bytes, decoded.badByte);
       return {
         ok: false,
-        issues: [fileIssue(file, `is not UTF-8 text (${decoded.reason} at byte ${decoded.badByte})`, lc.line, lc.col)],
+        issues: [
+          fileIssue(
+            file,
+            `is not UTF-8 text (${decoded.reason} at byte ${decoded.badByte})`,
+            lc.line,
+            lc.col,
+          ),
+        ],
       };
     }
     text = decoded;
@@ -114,9 +128,20 @@ export function readScenarioFile(file: string): ReadResult {
 }
 
 export function parseScenarioText(text: string, file: string): ReadResult {
-  if (text.trim() === '') return { ok: false, issues: [fileIssue(file, 'is empty; a scenario needs at least services, models, nodePools and streams')] };
+  if (text.trim() === '')
+    return {
+      ok: false,
+      issues: [
+        fileIssue(file, 'is empty; a scenario needs at least services, models, nodePools and streams'),
+      ],
+    };
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: true,
+    strict: true,
+  });
   const problems = [...doc.errors];
   if (problems.length > 0) {
     return {
@@ -135,7 +160,10 @@ export function parseScenarioText(text: string, file: string): ReadResult {
     return { ok: false, issues: [source.issue([], firstLine((e as Error).message))] };
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return { ok: false, issues: [source.issue([], 'a scenario must be a mapping of keys (name, services, streams, ...)')] };
+    return {
+      ok: false,
+      issues: [source.issue([], 'a scenario must be a mapping of keys (name, services, streams, ...)')],
+    };
   }
   return { ok: true, source, value };
 }

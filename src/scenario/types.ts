@@ -72,7 +72,14 @@ export interface StreamGroupConfig {
 /** Stream count over time: change points (steps, ramps, traces) or a sine evaluated at a resolution. */
 export type CountSchedule =
   | { kind: 'points'; changes: { atUs: number; count: number }[] }
-  | { kind: 'sine'; mean: number; amplitude: number; periodUs: number; peakAtUs: number; resolutionUs: number };
+  | {
+      kind: 'sine';
+      mean: number;
+      amplitude: number;
+      periodUs: number;
+      peakAtUs: number;
+      resolutionUs: number;
+    };
 
 export interface Scenario {
   name: string;

@@ -60,7 +60,8 @@ function message(e: ValueError): string {
       return 'is required';
     case ValueErrorType.Number:
     case ValueErrorType.Integer:
-      if (typeof v === 'number' && !Number.isFinite(v)) return `must be a finite number, not ${describeValue(v)}`;
+      if (typeof v === 'number' && !Number.isFinite(v))
+        return `must be a finite number, not ${describeValue(v)}`;
       return `must be ${e.type === ValueErrorType.Integer ? 'an integer' : 'a number'}, not ${describeValue(v)}`;
     case ValueErrorType.NumberMinimum:
     case ValueErrorType.IntegerMinimum:
@@ -98,7 +99,11 @@ function message(e: ValueError): string {
 }
 
 /** Every structural problem of `value` against `schema`, as issues placed in the source. */
-export function schemaIssues(source: ScenarioSource, value: unknown, schema: TSchema = ScenarioFile): ConfigIssue[] {
+export function schemaIssues(
+  source: ScenarioSource,
+  value: unknown,
+  schema: TSchema = ScenarioFile,
+): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   explain(source, schema, value, [], out);
   return out;
@@ -110,7 +115,13 @@ function valueAt(root: unknown, path: PathSegment[]): unknown {
   return v;
 }
 
-function explain(source: ScenarioSource, schema: TSchema, value: unknown, base: PathSegment[], out: ConfigIssue[]) {
+function explain(
+  source: ScenarioSource,
+  schema: TSchema,
+  value: unknown,
+  base: PathSegment[],
+  out: ConfigIssue[],
+) {
   const seen = new Set<string>();
   for (const e of Value.Errors(schema, value)) {
     const rel = pointerToPath(e.path);
@@ -137,9 +148,20 @@ function explain(source: ScenarioSource, schema: TSchema, value: unknown, base: 
   }
 }
 
-function explainUnion(source: ScenarioSource, schema: TSchema, value: unknown, path: PathSegment[], out: ConfigIssue[]) {
+function explainUnion(
+  source: ScenarioSource,
+  schema: TSchema,
+  value: unknown,
+  path: PathSegment[],
+  out: ConfigIssue[],
+) {
   if (schema === Duration) {
-    out.push(source.issue(path, `must be a duration: seconds (a number >= 0) or a string like 250ms, 90s, 5m, 1h; not ${describeValue(value)}`));
+    out.push(
+      source.issue(
+        path,
+        `must be a duration: seconds (a number >= 0) or a string like 250ms, 90s, 5m, 1h; not ${describeValue(value)}`,
+      ),
+    );
     return;
   }
   const literals = literalsOf(schema);
@@ -176,7 +198,10 @@ function explainUnion(source: ScenarioSource, schema: TSchema, value: unknown, p
   if (anyOf.includes(Duration)) {
     const others = literalsOf({ anyOf: anyOf.filter((s) => s !== Duration) } as unknown as TSchema);
     out.push(
-      source.issue(path, `must be a duration (like 5s)${others ? ` or one of ${others.join(', ')}` : ''}; not ${describeValue(value)}`),
+      source.issue(
+        path,
+        `must be a duration (like 5s)${others ? ` or one of ${others.join(', ')}` : ''}; not ${describeValue(value)}`,
+      ),
     );
     return;
   }

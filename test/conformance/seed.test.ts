@@ -19,7 +19,8 @@ function runRows(name: string): { rows: TimeseriesRow[]; readyAt: Map<string, nu
     sink: {
       row: (r) => rows.push(r),
       event: (e) => {
-        if (e.event === 'pod-ready') readyAt.set(e.service, [...(readyAt.get(e.service) ?? []), e.timeUs / 1e6]);
+        if (e.event === 'pod-ready')
+          readyAt.set(e.service, [...(readyAt.get(e.service) ?? []), e.timeUs / 1e6]);
       },
     },
   });
@@ -29,7 +30,10 @@ function runRows(name: string): { rows: TimeseriesRow[]; readyAt: Map<string, nu
 const widened = (lo: number, hi: number) => [lo * 0.85, hi * 1.15] as const;
 
 function assertIn(what: string, value: number, [lo, hi]: readonly [number, number]) {
-  assert.ok(value >= lo && value <= hi, `${what} = ${value.toFixed(2)}, outside [${lo.toFixed(2)}, ${hi.toFixed(2)}]`);
+  assert.ok(
+    value >= lo && value <= hi,
+    `${what} = ${value.toFixed(2)}, outside [${lo.toFixed(2)}, ${hi.toFixed(2)}]`,
+  );
 }
 
 // Published one-replica figures (infer FPS range, drop FPS range) per inference type. car-int8 is

@@ -56,7 +56,17 @@ test('simulate with no file runs the built-in seed-demo scenario and prints a su
 test('--json prints summary.json to stdout and nothing else', () => {
   withTmp((dir) => {
     const out = join(dir, 'mm');
-    const r = cli(['simulate', 'scenarios/mmck.yaml', '--json', '--duration', '60s', '--seed', '3', '--out', out]);
+    const r = cli([
+      'simulate',
+      'scenarios/mmck.yaml',
+      '--json',
+      '--duration',
+      '60s',
+      '--seed',
+      '3',
+      '--out',
+      out,
+    ]);
     assert.equal(r.status, 0, r.stderr);
     const printed = JSON.parse(r.stdout);
     assert.deepEqual(printed, JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')));
@@ -86,7 +96,10 @@ test('--json prints summary.json to stdout and nothing else', () => {
 test('a second run replaces the report folder whole', () => {
   withTmp((dir) => {
     const out = join(dir, 'r');
-    assert.equal(cli(['simulate', 'scenarios/mmck.yaml', '--duration', '10s', '--out', out, '--quiet']).status, 0);
+    assert.equal(
+      cli(['simulate', 'scenarios/mmck.yaml', '--duration', '10s', '--out', out, '--quiet']).status,
+      0,
+    );
     const first = readFileSync(join(out, 'timeseries.csv'), 'utf8');
     const r = cli(['simulate', 'scenarios/mmck.yaml', '--duration', '20s', '--out', out, '--quiet']);
     assert.equal(r.status, 0);
@@ -108,7 +121,11 @@ test('validate says OK for every shipped scenario', () => {
 test('scenarios/scenario.schema.json is what `inferscale schema` prints', () => {
   const r = cli(['schema']);
   assert.equal(r.status, 0);
-  assert.equal(r.stdout, readFileSync(join(ROOT, 'scenarios/scenario.schema.json'), 'utf8'), 'run: npm run schema');
+  assert.equal(
+    r.stdout,
+    readFileSync(join(ROOT, 'scenarios/scenario.schema.json'), 'utf8'),
+    'run: npm run schema',
+  );
   const schema = JSON.parse(r.stdout);
   assert.equal(schema.additionalProperties, false);
   assert.ok(schema.properties.services && schema.properties.streams);

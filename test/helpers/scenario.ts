@@ -67,7 +67,13 @@ export function run(patch: Obj = {}, options: { seed?: number; durationUs?: numb
 }
 
 /** Mean of a row field over rows of `service` with time in (fromS, toS]. */
-export function meanOver(rows: TimeseriesRow[], service: string, field: keyof TimeseriesRow, fromS: number, toS: number): number {
+export function meanOver(
+  rows: TimeseriesRow[],
+  service: string,
+  field: keyof TimeseriesRow,
+  fromS: number,
+  toS: number,
+): number {
   const sel = rows.filter((r) => r.service === service && r.timeS > fromS && r.timeS <= toS);
   if (sel.length === 0) throw new Error(`no rows for ${service} in (${fromS}, ${toS}]`);
   return sel.reduce((a, r) => a + Number(r[field] ?? 0), 0) / sel.length;

@@ -1,7 +1,15 @@
 /** Replication statistics for comparing simulations with closed forms (reference/queueing.md). */
 
 // Two-sided 99% Student t quantiles (0.995) by degrees of freedom.
-const T995: Record<number, number> = { 9: 3.25, 14: 2.977, 19: 2.861, 24: 2.797, 29: 2.756, 39: 2.708, 49: 2.68 };
+const T995: Record<number, number> = {
+  9: 3.25,
+  14: 2.977,
+  19: 2.861,
+  24: 2.797,
+  29: 2.756,
+  39: 2.708,
+  49: 2.68,
+};
 
 export interface Interval {
   mean: number;

@@ -44,7 +44,16 @@ const churn = {
     },
   },
   streams: [
-    { type: 'svc', fps: 25, count: 2, jitter: '5ms', schedule: [{ at: '60s', count: 6, rampOver: '60s' }, { at: '150s', count: 1 }] },
+    {
+      type: 'svc',
+      fps: 25,
+      count: 2,
+      jitter: '5ms',
+      schedule: [
+        { at: '60s', count: 6, rampOver: '60s' },
+        { at: '150s', count: 1 },
+      ],
+    },
     { type: 'newest', arrivals: 'poisson', rate: 40 },
     { type: 'oldest', kind: 'camera', count: 3, phase: 'spread' },
   ],
@@ -66,10 +75,14 @@ test('no pod serves before Ready: nothing is inferred in a step that ends before
     const firstReady = events.find((e) => e.service === svc && e.event === 'pod-ready')!.timeUs / 1e6;
     const early = rows.filter((r) => r.service === svc && r.timeS < firstReady);
     assert.ok(early.length > 0);
-    assert.ok(early.every((r) => r.inferFps === 0 && r.readyReplicas === 0), `${svc} served before ${firstReady}s`);
+    assert.ok(
+      early.every((r) => r.inferFps === 0 && r.readyReplicas === 0),
+      `${svc} served before ${firstReady}s`,
+    );
   }
   // After scaling to 0 at 90 s, svc serves nothing until a new pod is Ready.
-  const back = events.find((e) => e.service === 'svc' && e.event === 'pod-ready' && e.timeUs > 100e6)!.timeUs / 1e6;
+  const back =
+    events.find((e) => e.service === 'svc' && e.event === 'pod-ready' && e.timeUs > 100e6)!.timeUs / 1e6;
   const gap = rows.filter((r) => r.service === 'svc' && r.timeS > 91 && r.timeS < back);
   assert.ok(gap.length > 0 && gap.every((r) => r.inferFps === 0));
 });
@@ -77,11 +90,17 @@ test('no pod serves before Ready: nothing is inferred in a step that ends before
 test('replicas never exceed the desired count once terminations finish, and ready <= replicas', () => {
   const { rows } = run(churn);
   for (const r of rows) assert.ok(r.readyReplicas <= r.replicas, `${r.service} at ${r.timeS}s`);
-  assert.ok(rows.filter((r) => r.service === 'svc' && r.timeS > 95 && r.timeS < 100).every((r) => r.replicas === 0));
+  assert.ok(
+    rows.filter((r) => r.service === 'svc' && r.timeS > 95 && r.timeS < 100).every((r) => r.replicas === 0),
+  );
 });
 
 function reportFiles(dir: string): Map<string, Buffer> {
-  return new Map(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f))]));
+  return new Map(
+    readdirSync(dir)
+      .sort()
+      .map((f) => [f, readFileSync(join(dir, f))]),
+  );
 }
 
 test('same scenario and seed give byte-identical report files; another seed differs', () => {
@@ -95,7 +114,8 @@ test('same scenario and seed give byte-identical report files; another seed diff
     const b = reportFiles(join(tmp, 'b'));
     const c = reportFiles(join(tmp, 'c'));
     assert.deepEqual([...a.keys()], ['events.csv', 'summary.json', 'summary.md', 'timeseries.csv']);
-    for (const [f, bytes] of a) assert.ok(bytes.equals(b.get(f)!), `${f} differs between two runs with one seed`);
+    for (const [f, bytes] of a)
+      assert.ok(bytes.equals(b.get(f)!), `${f} differs between two runs with one seed`);
     assert.ok(!a.get('timeseries.csv')!.equals(c.get('timeseries.csv')!), 'seed 2 gave the same time series');
     assert.equal(readdirSync(tmp).length, 3, 'a temporary folder was left behind');
   } finally {

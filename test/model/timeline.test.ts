@@ -7,10 +7,16 @@ import assert from 'node:assert/strict';
 import { run, meanOver } from '../helpers/scenario.js';
 
 const near = (actual: number | null, expected: number, rel = 0.006) =>
-  assert.ok(actual !== null && Math.abs(actual - expected) <= rel * Math.abs(expected), `${actual} is not within ${rel * 100}% of ${expected}`);
+  assert.ok(
+    actual !== null && Math.abs(actual - expected) <= rel * Math.abs(expected),
+    `${actual} is not within ${rel * 100}% of ${expected}`,
+  );
 
 test('notify: an isolated frame waits for nothing and takes exactly its service time', () => {
-  const { result } = run({ services: { svc: { wakeup: 'notify' } }, streams: [{ type: 'svc', fps: 5, phase: 0 }] });
+  const { result } = run({
+    services: { svc: { wakeup: 'notify' } },
+    streams: [{ type: 'svc', fps: 5, phase: 0 }],
+  });
   const s = result.services[0];
   assert.equal(s.meanQueueWaitSeconds, 0);
   near(s.latencyP50Seconds, 0.1);
@@ -31,7 +37,10 @@ test('trim-on-pop: the first pop after a 10 s start trims the backlog to 32 and 
   const { rows, result } = run({ services: { svc: { startupDelay: '10s' } } });
   const at10 = rows.find((r) => r.timeS === 10)!;
   assert.equal(at10.dropFps, 67);
-  assert.equal(rows.filter((r) => r.timeS < 10).reduce((a, r) => a + r.inferFps, 0), 0);
+  assert.equal(
+    rows.filter((r) => r.timeS < 10).reduce((a, r) => a + r.inferFps, 0),
+    0,
+  );
   const s = result.services[0];
   assert.equal(s.offeredFrames, s.inferredFrames + s.droppedFrames + s.queuedAtEnd + s.inServiceAtEnd);
   assert.ok(s.queuedAtEnd <= 33);
@@ -39,8 +48,10 @@ test('trim-on-pop: the first pop after a 10 s start trims the backlog to 32 and 
 
 test('drop-newest refuses pushes to a full queue; drop-oldest evicts the oldest', () => {
   const common = { replicas: 0, wakeup: 'notify', scaleEvents: [{ at: '30s', replicas: 1 }] };
-  const newest = run({ services: { svc: { ...common, queue: { capacity: 5, dropPolicy: 'drop-newest' } } } }).result.services[0];
-  const oldest = run({ services: { svc: { ...common, queue: { capacity: 5, dropPolicy: 'drop-oldest' } } } }).result.services[0];
+  const newest = run({ services: { svc: { ...common, queue: { capacity: 5, dropPolicy: 'drop-newest' } } } })
+    .result.services[0];
+  const oldest = run({ services: { svc: { ...common, queue: { capacity: 5, dropPolicy: 'drop-oldest' } } } })
+    .result.services[0];
   // 300 frames offered before the pod starts at 30 s; 5 are kept either way.
   assert.equal(newest.droppedFrames, oldest.droppedFrames);
   assert.ok(newest.droppedFrames >= 295);
@@ -69,12 +80,17 @@ test('processor sharing: two saturated replicas on one core each run at half spe
 });
 
 test('background load takes part in processor sharing', () => {
-  const { rows } = run({ nodePools: { pool: { cores: 1, backgroundCores: 1 } }, streams: [{ type: 'svc', fps: 25, phase: 0 }] });
+  const { rows } = run({
+    nodePools: { pool: { cores: 1, backgroundCores: 1 } },
+    streams: [{ type: 'svc', fps: 25, phase: 0 }],
+  });
   near(meanOver(rows, 'svc', 'inferFps', 10, 60), 5, 0.03);
 });
 
 test('manual scale: new pods count as replicas at once and as ready only after their start delay', () => {
-  const { rows, events } = run({ services: { svc: { startupDelay: '5s', scaleEvents: [{ at: '20s', replicas: 3 }] } } });
+  const { rows, events } = run({
+    services: { svc: { startupDelay: '5s', scaleEvents: [{ at: '20s', replicas: 3 }] } },
+  });
   const at = (t: number) => rows.find((r) => r.timeS === t)!;
   assert.deepEqual([at(20).replicas, at(20).readyReplicas], [3, 1]);
   assert.deepEqual([at(24).replicas, at(24).readyReplicas], [3, 1]);
@@ -83,7 +99,9 @@ test('manual scale: new pods count as replicas at once and as ready only after t
 });
 
 test('scale down removes the newest pods first (ReplicaSet order)', () => {
-  const { events, rows } = run({ services: { svc: { replicas: 3, scaleEvents: [{ at: '10s', replicas: 1 }] } } });
+  const { events, rows } = run({
+    services: { svc: { replicas: 3, scaleEvents: [{ at: '10s', replicas: 1 }] } },
+  });
   const gone = events.filter((e) => e.event === 'pod-terminating').map((e) => e.detail.split(' ')[1]);
   assert.deepEqual(gone, ['svc-2', 'svc-1']);
   assert.equal(rows.find((r) => r.timeS === 11)!.replicas, 1);
@@ -105,7 +123,10 @@ test('a Pending pod is scheduled as soon as a deleted pod frees the CPU it needs
       svc: { resources: { requests: { cpu: 1 } }, scaleEvents: [{ at: '10s', replicas: 0 }] },
       other: { model: 'm', resources: { requests: { cpu: 1 } } },
     },
-    streams: [{ type: 'svc', fps: 5 }, { type: 'other', fps: 5 }],
+    streams: [
+      { type: 'svc', fps: 5 },
+      { type: 'other', fps: 5 },
+    ],
   });
   const log = events.map((e) => `${e.timeUs / 1e6} ${e.event} ${e.detail.split(' ')[1].replace(':', '')}`);
   assert.ok(log.includes('0 pod-pending other-0'), log.join('\n'));
@@ -142,21 +163,22 @@ test('a ramp raises the stream count one stream at a time', () => {
 
 test('poisson arrivals at a rate', () => {
   const { result } = run(
-    { services: { svc: { replicas: 2, wakeup: 'notify' } }, streams: [{ type: 'svc', arrivals: 'poisson', rate: 5, count: 2 }] },
+    {
+      services: { svc: { replicas: 2, wakeup: 'notify' } },
+      streams: [{ type: 'svc', arrivals: 'poisson', rate: 5, count: 2 }],
+    },
     { durationUs: 2000e6 },
   );
   near(result.services[0].offeredFps, 10, 0.02);
 });
 
 test('a daily sine schedules the stream count', () => {
-  const { rows } = run(
-    {
-      duration: '24h',
-      step: '1m',
-      services: { svc: { replicas: 20, wakeup: 'notify' } },
-      streams: [{ type: 'svc', fps: 1, sine: { mean: 10, amplitude: 5, peakAt: '12h', resolution: '10m' } }],
-    },
-  );
+  const { rows } = run({
+    duration: '24h',
+    step: '1m',
+    services: { svc: { replicas: 20, wakeup: 'notify' } },
+    streams: [{ type: 'svc', fps: 1, sine: { mean: 10, amplitude: 5, peakAt: '12h', resolution: '10m' } }],
+  });
   near(meanOver(rows, 'svc', 'offeredFps', 11.5 * 3600, 12.5 * 3600), 15, 0.02);
   near(meanOver(rows, 'svc', 'offeredFps', 0, 1800), 5, 0.05);
 });

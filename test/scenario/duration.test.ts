@@ -18,7 +18,8 @@ for (const [name, spec, us] of cases) {
 }
 
 test('parseDurationUs rejects what is not a duration', () => {
-  for (const bad of ['', '5', '5x', '-1s', '1e3s', 's']) assert.throws(() => parseDurationUs(bad), /not a duration/);
+  for (const bad of ['', '5', '5x', '-1s', '1e3s', 's'])
+    assert.throws(() => parseDurationUs(bad), /not a duration/);
 });
 
 test('formatDuration picks the largest exact unit', () => {
