@@ -38,9 +38,14 @@ export const TIMESERIES_COLUMNS = [
 
 export const EVENT_COLUMNS = ['time_s', 'service', 'event', 'detail'] as const;
 
-/** Buffered CSV writer on a file descriptor: rows are stringified in batches, never held whole. */
+/**
+ * Buffered CSV writer on a file descriptor. Rows are stringified in small batches: a batch of
+ * thousands of cell arrays lives long enough to be promoted out of V8's young generation, and
+ * peak memory then grows with the run's length instead of staying flat.
+ */
 class CsvFile {
   private rows: unknown[][] = [];
+  private text = '';
   private readonly fd: number;
   constructor(path: string, columns: readonly string[]) {
     this.fd = openSync(path, 'w');
@@ -48,12 +53,17 @@ class CsvFile {
   }
   add(row: unknown[]): void {
     this.rows.push(row);
-    if (this.rows.length >= 4096) this.flush();
+    if (this.rows.length >= 32) {
+      this.text += stringify(this.rows);
+      this.rows = [];
+      if (this.text.length >= 1 << 16) this.flush();
+    }
   }
   flush(): void {
-    if (this.rows.length === 0) return;
-    writeSync(this.fd, stringify(this.rows));
+    if (this.rows.length > 0) this.text += stringify(this.rows);
     this.rows = [];
+    if (this.text.length > 0) writeSync(this.fd, this.text);
+    this.text = '';
   }
   close(): void {
     this.flush();

@@ -8,7 +8,9 @@
  */
 import { Type, type Static, type TSchema, type ObjectOptions } from '@sinclair/typebox';
 
-const MAX_DURATION_S = 366 * 24 * 3600;
+export const MAX_DURATION_S = 366 * 24 * 3600;
+/** Marks the Duration schema, so validation recognises it even in the copies Type.Optional makes. */
+export const DURATION_MARK = 'inferscale:duration';
 
 /** A strict object: unknown keys are errors. */
 function Obj<T extends Parameters<typeof Type.Object>[0]>(properties: T, options: ObjectOptions = {}) {
@@ -19,7 +21,10 @@ export const DURATION_PATTERN = '^\\s*[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|m|h|d)\\s*$
 
 export const Duration = Type.Union(
   [Type.Number({ minimum: 0, maximum: MAX_DURATION_S }), Type.String({ pattern: DURATION_PATTERN })],
-  { description: 'A duration: seconds as a number, or a string like 250ms, 90s, 5m, 1h, 1d.' },
+  {
+    description: 'A duration: seconds as a number, or a string like 250ms, 90s, 5m, 1h, 1d (at most 366d).',
+    $comment: DURATION_MARK,
+  },
 );
 export type DurationSpec = Static<typeof Duration>;
 
@@ -255,8 +260,9 @@ export const StreamGroup = Obj({
   ),
 });
 
+export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]*$';
 export const Names = <T extends TSchema>(v: T, description: string) =>
-  Type.Record(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' }), v, { description });
+  Type.Record(Type.String({ pattern: NAME_PATTERN }), v, { description, additionalProperties: false });
 
 export const ScenarioFile = Obj(
   {

@@ -3,7 +3,19 @@
  * any problem can be reported as `file:line:col field.path: message`.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, type Document, type Node } from 'yaml';
+import {
+  LineCounter,
+  parseDocument,
+  isMap,
+  isSeq,
+  isPair,
+  isScalar,
+  visit,
+  type Alias,
+  type Document,
+  type Node,
+  type YAMLError,
+} from 'yaml';
 import type { ConfigIssue } from '../errors.js';
 
 export const MAX_SCENARIO_BYTES = 16 * 1024 * 1024;
@@ -142,14 +154,38 @@ export function parseScenarioText(text: string, file: string): ReadResult {
     uniqueKeys: true,
     strict: true,
   });
-  const problems = [...doc.errors];
-  if (problems.length > 0) {
+  // Only the first syntax error: the parser's later ones mostly follow from it.
+  const first = doc.errors[0];
+  if (first) {
+    const p = lines.linePos(first.pos[0]);
     return {
       ok: false,
-      issues: problems.map((err) => {
-        const p = lines.linePos(err.pos[0]);
-        return { file, line: p.line, col: p.col, field: '(syntax)', message: firstLine(err.message) };
-      }),
+      issues: [{ file, line: p.line, col: p.col, field: '(syntax)', message: syntaxMessage(first) }],
+    };
+  }
+  let badAlias: Alias | null = null;
+  visit(doc, {
+    Alias(_, node) {
+      if (node.resolve(doc) === undefined) {
+        badAlias = node;
+        return visit.BREAK;
+      }
+    },
+  });
+  if (badAlias) {
+    const alias = badAlias as Alias;
+    const p = lines.linePos(alias.range?.[0] ?? 0);
+    return {
+      ok: false,
+      issues: [
+        {
+          file,
+          line: p.line,
+          col: p.col,
+          field: '(syntax)',
+          message: `unknown alias *${alias.source}: no anchor &${alias.source} is set before it`,
+        },
+      ],
     };
   }
   const source = new ScenarioSource(file, doc, lines);
@@ -166,6 +202,13 @@ export function parseScenarioText(text: string, file: string): ReadResult {
     };
   }
   return { ok: true, source, value };
+}
+
+function syntaxMessage(err: YAMLError): string {
+  if (err.code === 'MULTIPLE_DOCS')
+    return 'a scenario file holds one YAML document; a second one starts here';
+  if (/call stack/i.test(err.message)) return 'nested too deeply to read';
+  return firstLine(err.message);
 }
 
 function firstLine(s: string): string {

@@ -7,7 +7,8 @@ import { Value } from '@sinclair/typebox/value';
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
 import type { TSchema } from '@sinclair/typebox';
 import type { ConfigIssue } from '../errors.js';
-import { Duration, ScenarioFile } from './schema.js';
+import { DURATION_MARK, DURATION_PATTERN, MAX_DURATION_S, NAME_PATTERN, ScenarioFile } from './schema.js';
+import { parseDurationUs } from './duration.js';
 import type { PathSegment, ScenarioSource } from './source.js';
 
 function pointerToPath(pointer: string): PathSegment[] {
@@ -31,6 +32,9 @@ function describeValue(v: unknown): string {
   if (typeof v === 'object') return 'a mapping';
   return String(v);
 }
+
+const DURATION_RE = new RegExp(DURATION_PATTERN);
+const isDuration = (schema: TSchema) => (schema as { $comment?: string }).$comment === DURATION_MARK;
 
 function literalsOf(schema: TSchema): string[] | null {
   const anyOf = (schema as { anyOf?: TSchema[] }).anyOf;
@@ -106,7 +110,51 @@ export function schemaIssues(
 ): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   explain(source, schema, value, [], out);
+  if (out.length === 0) durationLimits(source, schema, value, [], out);
   return out;
+}
+
+/**
+ * The schema bounds a duration given as a number; one given as a string (`400d`) is checked here,
+ * walking the value beside its schema.
+ */
+function durationLimits(
+  source: ScenarioSource,
+  schema: TSchema,
+  value: unknown,
+  path: PathSegment[],
+  out: ConfigIssue[],
+) {
+  const s = schema as {
+    anyOf?: TSchema[];
+    properties?: Record<string, TSchema>;
+    patternProperties?: Record<string, TSchema>;
+    items?: TSchema;
+  };
+  if (isDuration(schema)) {
+    if (typeof value === 'string' && parseDurationUs(value) > MAX_DURATION_S * 1e6) {
+      out.push(source.issue(path, `must be at most 366d, not ${describeValue(value)}`));
+    }
+    return;
+  }
+  if (s.anyOf) {
+    const variant =
+      s.anyOf.find((v) => isDuration(v) && typeof value === 'string' && DURATION_RE.test(value)) ??
+      typeDiscriminated(schema)?.get(String((value as { type?: unknown } | null)?.type));
+    if (variant) durationLimits(source, variant, value, path, out);
+    return;
+  }
+  if (Array.isArray(value) && s.items) {
+    value.forEach((v, i) => durationLimits(source, s.items!, v, [...path, i], out));
+    return;
+  }
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      const sub =
+        s.properties?.[k] ?? (s.patternProperties ? Object.values(s.patternProperties)[0] : undefined);
+      if (sub) durationLimits(source, sub, v, [...path, k], out);
+    }
+  }
 }
 
 function valueAt(root: unknown, path: PathSegment[]): unknown {
@@ -123,7 +171,13 @@ function explain(
   out: ConfigIssue[],
 ) {
   const seen = new Set<string>();
-  for (const e of Value.Errors(schema, value)) {
+  const errors = [...Value.Errors(schema, value)];
+  // A missing field is one problem: TypeBox also reports its (undefined) value's type.
+  const missing = new Set(
+    errors.filter((e) => e.type === ValueErrorType.ObjectRequiredProperty).map((e) => e.path),
+  );
+  for (const e of errors) {
+    if (missing.has(e.path) && e.type !== ValueErrorType.ObjectRequiredProperty) continue;
     const rel = pointerToPath(e.path);
     const path = [...base, ...rel];
     const key = `${e.path}\u0000${e.type}`;
@@ -140,7 +194,7 @@ function explain(
       const msg =
         parentSchema && parent && typeof parent === 'object'
           ? `unknown key${valid.length ? `; valid keys here: ${valid.join(', ')}` : ''}`
-          : `name ${describeValue(rel[rel.length - 1])} is not allowed: names use letters, digits, '.', '_' and '-'`;
+          : `name ${describeValue(rel[rel.length - 1])} is not allowed: a name matches ${NAME_PATTERN}`;
       out.push(source.issue(path, msg, true));
       continue;
     }
@@ -155,7 +209,7 @@ function explainUnion(
   path: PathSegment[],
   out: ConfigIssue[],
 ) {
-  if (schema === Duration) {
+  if (isDuration(schema)) {
     out.push(
       source.issue(
         path,
@@ -186,7 +240,8 @@ function explainUnion(
     return;
   }
   const anyOf = (schema as { anyOf?: TSchema[] }).anyOf ?? [];
-  if (anyOf.includes(Duration) && variants) {
+  const durationIn = anyOf.some(isDuration);
+  if (durationIn && variants) {
     out.push(
       source.issue(
         path,
@@ -195,8 +250,8 @@ function explainUnion(
     );
     return;
   }
-  if (anyOf.includes(Duration)) {
-    const others = literalsOf({ anyOf: anyOf.filter((s) => s !== Duration) } as unknown as TSchema);
+  if (durationIn) {
+    const others = literalsOf({ anyOf: anyOf.filter((s) => !isDuration(s)) } as unknown as TSchema);
     out.push(
       source.issue(
         path,

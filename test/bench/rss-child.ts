@@ -55,4 +55,4 @@ function main(args: string[]): number {
 }
 
 // `npm test` runs every .js under dist/test/ as a test file; this is not one.
-if (!process.env.NODE_TEST_CONTEXT) process.exitCode = main(process.argv.slice(2));
+process.exitCode = main(process.argv.slice(2));

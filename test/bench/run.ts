@@ -50,7 +50,7 @@ interface Lengths {
 }
 
 const FULL: Lengths = {
-  simSeconds: 30_000,
+  simSeconds: 60_000,
   warmupSeconds: 2_000,
   simpySeconds: 3_600,
   cSeconds: 360_000,
@@ -528,4 +528,4 @@ function textReport(r: BenchReport, s: Settings): string {
 }
 
 // `npm test` runs every .js under dist/test/ as a test file; the bench must not run there.
-if (!process.env.NODE_TEST_CONTEXT) process.exitCode = main(process.argv.slice(2));
+process.exitCode = main(process.argv.slice(2));
