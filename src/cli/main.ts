@@ -54,6 +54,10 @@ await yargs(argv)
     (y) => y.example('$0 schema > scenarios/scenario.schema.json', ''),
     () => run(() => runSchema(), debug),
   )
+  .example('$0 simulate', 'simulate the built-in seed-demo scenario into reports/seed-demo/')
+  .example('$0 simulate scenarios/mmck.yaml --seed 7 --duration 1h', 'another scenario, seed and length')
+  .example('$0 validate my-cluster.yaml', 'check a scenario; every problem as file:line:col field: message')
+  .example('$0 schema > scenario.schema.json', 'the JSON Schema for editors')
   .option('debug', { type: 'boolean', describe: 'Show stack traces on errors' })
   .demandCommand(1, 'Name a command: simulate, validate or schema.')
   .strict()

@@ -23,20 +23,20 @@ export const enum Ev {
   Sample = 8,
 }
 
-/** Priority by kind, with the reason for its place. */
-export const PRIORITY: Record<Ev, number> = {
-  // Control first: a scale or a stream-count change at t applies to everything else at t.
-  [Ev.ManualScale]: 0,
-  [Ev.CountChange]: 0,
-  // A pod that becomes Ready at t can take a frame that arrives at t.
-  [Ev.PodReady]: 1,
-  // Completions before arrivals: a server freed at t is free for a frame that arrives at t.
-  [Ev.ServiceDone]: 2,
-  [Ev.PeriodicFrame]: 3,
-  [Ev.PoissonFrame]: 3,
-  // A poll at t sees the frames that arrived at t (a Redis LPOP after the RPUSH).
-  [Ev.Poll]: 4,
-  [Ev.IdleReport]: 4,
-  // The sample closes the step (t - step, t]: it sees everything that happened at t.
-  [Ev.Sample]: 9,
-};
+/** Priority by kind (indexed by `Ev`), with the reason for each place. */
+export const PRIORITY: readonly number[] = [
+  // ManualScale, CountChange: control first; a scale or a stream-count change at t applies to
+  // everything else at t.
+  0, 0,
+  // PodReady: a pod that becomes Ready at t can take a frame that arrives at t.
+  1,
+  // ServiceDone: completions before arrivals, so a server freed at t is free for a frame that
+  // arrives at t.
+  2,
+  // PeriodicFrame, PoissonFrame.
+  3, 3,
+  // Poll, IdleReport: a poll at t sees the frames that arrived at t (a Redis LPOP after the RPUSH).
+  4, 4,
+  // Sample: closes the step (t - step, t] and sees everything that happened at t.
+  9,
+];

@@ -4,7 +4,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { run, meanOver } from '../helpers/scenario.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run, meanOver, merge, baseSpec, scenarioFrom } from '../helpers/scenario.js';
+import { simulate, type TimeseriesRow } from '../../src/model/simulate.js';
 
 const near = (actual: number | null, expected: number, rel = 0.006) =>
   assert.ok(
@@ -193,4 +197,33 @@ test('batches: a replica takes up to batchSize frames and serves them together',
   // Of 300 frames the 297th-smallest latency (p99) is then 0.9 s.
   assert.equal(result.services[0].droppedFrames, 0);
   near(result.services[0].latencyP99Seconds, 0.9);
+});
+
+test('a CSV trace sets the stream count over time (header optional, held between rows)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'inferscale-trace-'));
+  try {
+    writeFileSync(join(dir, 'counts.csv'), 'time_s,count\n0,1\n20,3\n40,0\n');
+    const spec = merge(baseSpec(), {
+      services: { svc: { replicas: 5, wakeup: 'notify' } },
+      streams: [{ type: 'svc', fps: 5, trace: join(dir, 'counts.csv') }],
+    });
+    const rows: TimeseriesRow[] = [];
+    simulate(scenarioFrom(spec), { sink: { row: (r) => rows.push(r) } });
+    near(meanOver(rows, 'svc', 'offeredFps', 0, 20), 5, 0.01);
+    near(meanOver(rows, 'svc', 'offeredFps', 20, 40), 15, 0.01);
+    assert.equal(meanOver(rows, 'svc', 'offeredFps', 40, 60), 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an empirical service time draws only the values it is given', () => {
+  const { result } = run({
+    models: { m: { serviceTime: { type: 'empirical', values: ['50ms', '150ms'] } } },
+    services: { svc: { wakeup: 'notify' } },
+    streams: [{ type: 'svc', fps: 2, phase: 0 }],
+  });
+  const s = result.services[0];
+  near(s.cpuCoreSeconds / s.inferredFrames, 0.1, 0.15); // mean of the two values
+  assert.ok([0.05, 0.15].some((v) => Math.abs(s.latencyP99Seconds! - v) / v < 0.006));
 });
