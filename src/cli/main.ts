@@ -25,7 +25,7 @@ await yargs(argv)
   .usage('$0 <command> [options]\n\nSimulate elastic video inference on Kubernetes, deterministically.')
   .command(
     'simulate [file]',
-    'Run a scenario and write its report (default: the built-in seed-demo scenario)',
+    'Run a scenario and write its report (default: the built-in seed-demo-hpa scenario)',
     (y) =>
       y
         .positional('file', { type: 'string', describe: 'Scenario file (YAML or JSON)' })
@@ -34,7 +34,7 @@ await yargs(argv)
         .option('out', { type: 'string', describe: 'Report folder (default reports/<scenario name>)' })
         .option('json', { type: 'boolean', describe: 'Print summary.json to stdout and nothing else' })
         .option('quiet', { type: 'boolean', describe: 'Print nothing on success' })
-        .example('$0 simulate', 'the built-in seed-demo scenario')
+        .example('$0 simulate', 'the built-in seed-demo-hpa scenario')
         .example('$0 simulate scenarios/mmck.yaml --seed 7 --duration 1h --out /tmp/mmck', '')
         .example('$0 simulate scenarios/seed-manual-scale.yaml --json > summary.json', ''),
     (a) => run(() => runSimulate(a), debug),
@@ -54,7 +54,7 @@ await yargs(argv)
     (y) => y.example('$0 schema > scenarios/scenario.schema.json', ''),
     () => run(() => runSchema(), debug),
   )
-  .example('$0 simulate', 'simulate the built-in seed-demo scenario into reports/seed-demo/')
+  .example('$0 simulate', 'simulate the built-in seed-demo-hpa scenario into reports/seed-demo-hpa/')
   .example('$0 simulate scenarios/mmck.yaml --seed 7 --duration 1h', 'another scenario, seed and length')
   .example('$0 validate my-cluster.yaml', 'check a scenario; every problem as file:line:col field: message')
   .example('$0 schema > scenario.schema.json', 'the JSON Schema for editors')

@@ -21,6 +21,14 @@ export const enum Ev {
   IdleReport = 7,
   /** a = step index. */
   Sample = 8,
+  /** metrics-server scrapes every pod's CPU. */
+  MetricsServerScrape = 9,
+  /** Prometheus scrapes one pod's ei_* gauges; a = pod id. */
+  PromScrape = 10,
+  /** Prometheus scrapes one service's queue length (the seed's Redis list, via an exporter); a = service index. */
+  QueueScrape = 11,
+  /** The HPA controller syncs one service's HPA; a = service index. */
+  HpaSync = 12,
 }
 
 /** Priority by kind (indexed by `Ev`), with the reason for each place. */
@@ -39,4 +47,8 @@ export const PRIORITY: readonly number[] = [
   4, 4,
   // Sample: closes the step (t - step, t] and sees everything that happened at t.
   9,
+  // Scrapes see the state after the frames and polls at t.
+  5, 5, 5,
+  // HpaSync: after the scrapes at t, so a sync reads a scrape taken at the same instant.
+  6,
 ];

@@ -31,6 +31,11 @@ export interface TimeseriesRow {
   /** CPU used / CPU requested (as the HPA computes it); per pod in cores when pods request none. */
   cpuUtilization: number | null;
   latencyP95S: number | null;
+  /** Replicas the autoscaler (or the last manual scale) asks for. */
+  desiredReplicas: number;
+  /** The first HPA metric as the HPA saw it at its last sync (percent for Utilization), and its target. */
+  hpaMetric: number | null;
+  hpaTarget: number | null;
 }
 
 export interface RunSink {
@@ -167,8 +172,8 @@ function sample(world: World, stepUs: number, sink: RunSink): void {
     for (const p of svc.pods) {
       if (p.phase === Phase.Terminating) continue;
       replicas++;
+      if (p.phase === Phase.Ready && world.now >= p.k8sReadyUs) ready++;
       if (p.phase === Phase.Ready) {
-        ready++;
         if (p.reported) {
           ratioSum += p.scaleRatio;
           ratioN++;
@@ -190,6 +195,9 @@ function sample(world: World, stepUs: number, sink: RunSink): void {
         scaleRatio: ratioN > 0 ? ratioSum / ratioN : null,
         cpuUtilization: denominator > 0 ? usedCores / denominator : null,
         latencyP95S: svc.stepLatency.total > 0 ? svc.stepLatency.quantileUs(0.95) / 1e6 : null,
+        desiredReplicas: svc.desired,
+        hpaMetric: svc.hpaMetricValue,
+        hpaTarget: svc.hpaMetricTarget,
       });
     }
     svc.stepOffered = 0;

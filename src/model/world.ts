@@ -13,6 +13,15 @@ import { sampler, type Sampler } from './distributions.js';
 import { Ev, PRIORITY } from './events.js';
 import { FrameQueue } from './queue.js';
 import { cfsFactor, contentionFactor, frameSecondsAtFullSpeed } from './throughput.js';
+import {
+  scrapeMetricsServer,
+  scrapePod,
+  scrapeQueue,
+  schedulePodScrapes,
+  startPipeline,
+} from '../metrics/pipeline.js';
+import { controllerConfig, onHpaSync, startAutoscalers } from './autoscaling.js';
+import type { ControllerConfig } from '../autoscale/hpa/index.js';
 
 export const enum Phase {
   Pending = 0,
@@ -58,8 +67,23 @@ export class NodeState {
 export class Pod {
   phase: Phase = Phase.Pending;
   node: NodeState | null = null;
+  /** When the pod was bound to a node (Kubernetes' status.startTime). */
+  scheduledUs = -1;
+  /** When the pod can serve: its containers run and its model is loaded. */
   readyUs = -1;
+  /** When Kubernetes reports it Ready (with a probe: the first probe after readyUs). */
+  k8sReadyUs = Infinity;
   goneUs = -1;
+  // metrics-server: the last two CPU samples (cumulative core-µs, at time µs).
+  msPrevCpu = -1;
+  msPrevUs = -1;
+  msLastCpu = -1;
+  msLastUs = -1;
+  // Prometheus: the latest scrape of this pod's gauges.
+  promUs = -1;
+  promInfer = 0;
+  promDrop = 0;
+  promRatio = 0;
   // Work in service.
   busy = false;
   batchArrivals: Float64Array;
@@ -126,6 +150,18 @@ export class ServiceState {
   stepCpuCoreUs = 0;
   readonly stepLatency = new LatencyHistogram();
   nextOrdinal = 0;
+  // Prometheus: the latest scrape of the queue length.
+  promQueueUs = -1;
+  promQueue = 0;
+  /** When Prometheus first stored each metric of this service (for the adapter's discovery). */
+  readonly firstSeenUs = new Map<string, number>();
+  /** The autoscaler's own state (opaque to the world). */
+  autoscalerState: unknown = null;
+  /** Desired replicas as the last HPA sync set them; null without an HPA. */
+  hpaDesired: number | null = null;
+  /** The first metric the HPA saw at its last sync, in its own unit, and its target. */
+  hpaMetricValue: number | null = null;
+  hpaMetricTarget: number | null = null;
 
   constructor(
     readonly index: number,
@@ -181,6 +217,7 @@ export class World {
   readonly streams: Stream[] = [];
   readonly groups: GroupState[];
   private readonly pendingPods: Pod[] = [];
+  readonly hpaConfig: ControllerConfig;
   now = 0;
 
   constructor(
@@ -193,6 +230,7 @@ export class World {
       const cpu = scenario.cpuCatalog[pool.cpuType];
       for (let i = 0; i < pool.count; i++) this.nodes.push(new NodeState(pool, `${pool.name}-${i}`, cpu));
     }
+    this.hpaConfig = controllerConfig(scenario);
     this.services = scenario.services.map((s, i) => new ServiceState(i, s, seed, scenario.models[s.model]));
     const byName = new Map(this.services.map((s) => [s.cfg.name, s]));
     this.groups = scenario.streams.map(
@@ -200,11 +238,11 @@ export class World {
     );
   }
 
-  private emit(service: ServiceState | null, event: string, detail: string): void {
+  emit(service: ServiceState | null, event: string, detail: string): void {
     this.sink.event({ timeUs: this.now, service: service ? service.cfg.name : '', event, detail });
   }
 
-  private schedule(timeUs: number, kind: Ev, a: number, b: number): void {
+  schedule(timeUs: number, kind: Ev, a: number, b: number): void {
     // Nothing after the end can change the run; leaving it out keeps the heap small and every
     // time below the heap's limit.
     if (timeUs > this.endUs) return;
@@ -218,6 +256,8 @@ export class World {
       svc.cfg.scaleEvents.forEach((e, i) => this.schedule(e.atUs, Ev.ManualScale, svc.index, i));
     }
     for (const g of this.groups) this.applyCount(g, 0);
+    startPipeline(this);
+    startAutoscalers(this);
   }
 
   dispatch(kind: number, a: number, b: number): void {
@@ -238,6 +278,14 @@ export class World {
         return this.onManualScale(a, b);
       case Ev.CountChange:
         return this.applyCount(this.groups[a], b);
+      case Ev.MetricsServerScrape:
+        return scrapeMetricsServer(this);
+      case Ev.PromScrape:
+        return scrapePod(this, this.pods[a]);
+      case Ev.QueueScrape:
+        return scrapeQueue(this, this.services[a]);
+      case Ev.HpaSync:
+        return onHpaSync(this, this.services[a], this.hpaConfig);
       case Ev.Sample:
         throw new InvariantError('Sample events belong to the driver');
       default: {
@@ -564,7 +612,7 @@ export class World {
   }
 
   /** Creates or removes pods until the live, non-terminating pods equal the desired count. */
-  private reconcile(svc: ServiceState): void {
+  reconcile(svc: ServiceState): void {
     const live = svc.pods.filter((p) => p.phase !== Phase.Terminating);
     for (let n = live.length; n < svc.desired; n++) this.createPod(svc);
     if (live.length > svc.desired) {
@@ -597,10 +645,11 @@ export class World {
     const svc = pod.service;
     const req = svc.cfg.cpuRequest;
     for (const node of this.nodes) {
-      if (svc.cfg.nodePool !== null && node.pool.name !== svc.cfg.nodePool) continue;
+      if (!fitsSelector(node.pool, svc.cfg.nodeSelector)) continue;
       if (node.allocatedCpu + req > node.pool.cores + 1e-9) continue;
       node.allocatedCpu += req;
       pod.node = node;
+      pod.scheduledUs = this.now;
       pod.phase = Phase.Starting;
       pod.cfs = cfsFactor(svc.cfg.cpuLimit, svc.cfg.threads);
       if (!svc.workSampler) {
@@ -619,7 +668,7 @@ export class World {
     this.emit(
       svc,
       'pod-pending',
-      `pod ${podName(pod)}: no node has ${req} CPU free${svc.cfg.nodePool ? ` in pool ${svc.cfg.nodePool}` : ''}`,
+      `pod ${podName(pod)}: no node has ${req} CPU free${Object.keys(svc.cfg.nodeSelector).length ? ` among the pools its nodeSelector matches` : ''}`,
     );
     return false;
   }
@@ -629,8 +678,17 @@ export class World {
     if (pod.phase !== Phase.Starting) return;
     pod.phase = Phase.Ready;
     pod.readyUs = this.now;
+    const probe = pod.service.cfg.readinessProbe;
+    if (probe === null) pod.k8sReadyUs = this.now;
+    else {
+      // The kubelet probes from initialDelay after the container starts, every period.
+      const first = pod.scheduledUs + probe.initialDelayUs;
+      const k = Math.max(0, Math.ceil((this.now - first) / probe.periodUs));
+      pod.k8sReadyUs = first + k * probe.periodUs;
+    }
     pod.lastReportUs = this.now;
     this.emit(pod.service, 'pod-ready', `pod ${podName(pod)}`);
+    schedulePodScrapes(this, pod);
     this.seekWork(pod);
   }
 
@@ -669,9 +727,7 @@ export class World {
     const svc = pod.service;
     const req = svc.cfg.cpuRequest;
     const fits = this.nodes.some(
-      (n) =>
-        (svc.cfg.nodePool === null || n.pool.name === svc.cfg.nodePool) &&
-        n.allocatedCpu + req <= n.pool.cores + 1e-9,
+      (n) => fitsSelector(n.pool, svc.cfg.nodeSelector) && n.allocatedCpu + req <= n.pool.cores + 1e-9,
     );
     return fits && this.trySchedule(pod);
   }
@@ -707,6 +763,11 @@ export class World {
       }
     }
   }
+}
+
+function fitsSelector(pool: NodePoolConfig, selector: Record<string, string>): boolean {
+  for (const k in selector) if (pool.labels[k] !== selector[k]) return false;
+  return true;
 }
 
 function maxCount(g: StreamGroupConfig): number {

@@ -34,6 +34,9 @@ export const TIMESERIES_COLUMNS = [
   'scale_ratio',
   'cpu_utilization',
   'latency_p95_s',
+  'desired_replicas',
+  'hpa_metric',
+  'hpa_target',
 ] as const;
 
 export const EVENT_COLUMNS = ['time_s', 'service', 'event', 'detail'] as const;
@@ -84,6 +87,9 @@ function timeseriesCells(r: TimeseriesRow): unknown[] {
     num(r.scaleRatio),
     num(r.cpuUtilization),
     num(r.latencyP95S),
+    r.desiredReplicas,
+    num(r.hpaMetric),
+    num(r.hpaTarget),
   ];
 }
 

@@ -13,6 +13,7 @@ import { BUILTIN_CPU_CATALOG, type CpuTypeEntry, type IsaFlag } from '../model/c
 import { parseDurationUs } from './duration.js';
 import type { DistributionSpec, DurationSpec, ScenarioFileSpec, StreamGroupSpec } from './schema.js';
 import type { PathSegment, ScenarioSource } from './source.js';
+import { resolveAutoscaling } from './hpa-resolve.js';
 import type {
   CountSchedule,
   Dist,
@@ -226,6 +227,7 @@ export function resolveScenario(
       cpuType: p.cpuType,
       pricePerHour: p.pricePerHour ?? 0,
       backgroundCores: p.backgroundCores ?? 0,
+      labels: { ...(p.labels ?? {}), 'inferscale.io/pool': name },
     });
   }
   if (nodePools.length === 0) r.fail(['nodePools'], 'needs at least one node pool');
@@ -252,7 +254,9 @@ export function resolveScenario(
     };
   }
 
-  // 5. Services (one per inference type).
+  // 5. Services (one per inference type), with their autoscalers.
+  const ctl = spec.controller ?? {};
+  const scaleToZero = ctl.featureGates?.HPAScaleToZero ?? false;
   const services: ServiceConfig[] = [];
   for (const [name, s] of Object.entries(spec.services)) {
     const path = ['services', name];
@@ -308,13 +312,71 @@ export function resolveScenario(
       idleReportPolls: s.idleReportPolls ?? DEFAULTS.idleReportPolls,
       nodePool: s.nodePool ?? null,
       scaleEvents: scaleEvents.map(({ atUs, replicas }) => ({ atUs, replicas })),
+      readinessProbe: s.readinessProbe
+        ? {
+            periodUs: (s.readinessProbe.periodSeconds ?? 10) * 1e6,
+            initialDelayUs: (s.readinessProbe.initialDelaySeconds ?? 0) * 1e6,
+          }
+        : null,
+      nodeSelector: {
+        ...(s.nodeSelector ?? {}),
+        ...(s.nodePool !== undefined ? { 'inferscale.io/pool': s.nodePool } : {}),
+      },
+      hpaAppliedAtUs: s.hpaAppliedAt !== undefined ? r.us(s.hpaAppliedAt) : 0,
+      hpa: resolveAutoscaling((p, m, k) => r.fail(p, m, k), path, name, s.hpa, s.autoscale, scaleToZero),
     });
+    const hpaSpec = services[services.length - 1].hpa;
+    if (!hpaSpec && s.hpaAppliedAt !== undefined) {
+      r.fail([...path, 'hpaAppliedAt'], 'there is no hpa or autoscale to apply', true);
+    }
+    if (hpaSpec && s.scaleEvents?.length) {
+      r.fail(
+        [...path, 'scaleEvents'],
+        'a service with an HPA is scaled by it; manual scale events would fight it',
+        true,
+      );
+    }
+    if (
+      hpaSpec &&
+      s.replicas !== undefined &&
+      (s.replicas < hpaSpec.minReplicas || s.replicas > hpaSpec.maxReplicas)
+    ) {
+      r.fail(
+        [...path, 'replicas'],
+        `must be within the HPA's [${hpaSpec.minReplicas}, ${hpaSpec.maxReplicas}]`,
+      );
+    }
   }
   if (services.length === 0) r.fail(['services'], 'needs at least one service');
+  for (const svc of services) {
+    if (svc.nodePool !== null && !spec.nodePools[svc.nodePool]) continue; // reported above
+    const sel = Object.entries(svc.nodeSelector);
+    if (sel.length > 0 && !nodePools.some((p) => sel.every(([k, v]) => p.labels[k] === v))) {
+      r.fail(
+        ['services', svc.name, 'nodeSelector'],
+        `matches no node pool (labels: ${nodePools
+          .map(
+            (p) =>
+              `${p.name} {${Object.entries(p.labels)
+                .map(([k, v]) => `${k}: ${v}`)
+                .join(', ')}}`,
+          )
+          .join('; ')})`,
+      );
+    }
+  }
 
   // 6. Stream groups.
   const streams: StreamGroupConfig[] = spec.streams.map((g, i) => resolveStreamGroup(r, g, i, spec));
 
+  const mp = spec.metricsPipeline ?? {};
+  for (const [k, v] of Object.entries(mp)) {
+    if (v !== undefined && k !== 'metricsServerStart' && r.us(v) < 1e6) {
+      r.fail(['metricsPipeline', k], 'must be at least 1s');
+    }
+  }
+  if (ctl.syncPeriod !== undefined && r.us(ctl.syncPeriod) < 1e6)
+    r.fail(['controller', 'syncPeriod'], 'must be at least 1s');
   if (r.issues.length > 0) return { ok: false, issues: r.issues };
   const name = spec.name ?? (basename(file, extname(file)).replace(/[^A-Za-z0-9_.-]/g, '-') || 'scenario');
   return {
@@ -331,6 +393,29 @@ export function resolveScenario(
       models,
       services,
       streams,
+      controller: {
+        syncPeriodUs: ctl.syncPeriod !== undefined ? r.us(ctl.syncPeriod) : 15e6,
+        tolerance: ctl.tolerance ?? 0.1,
+        downscaleStabilizationUs:
+          ctl.downscaleStabilization !== undefined ? r.us(ctl.downscaleStabilization) : 300e6,
+        cpuInitializationPeriodUs:
+          ctl.cpuInitializationPeriod !== undefined ? r.us(ctl.cpuInitializationPeriod) : 300e6,
+        initialReadinessDelayUs:
+          ctl.initialReadinessDelay !== undefined ? r.us(ctl.initialReadinessDelay) : 30e6,
+        featureGates: {
+          HPAConfigurableTolerance: ctl.featureGates?.HPAConfigurableTolerance ?? true,
+          HPAScaleToZero: scaleToZero,
+        },
+      },
+      pipeline: {
+        metricsServerStartUs: mp.metricsServerStart !== undefined ? r.us(mp.metricsServerStart) : 0,
+        metricsServerResolutionUs:
+          mp.metricsServerResolution !== undefined ? r.us(mp.metricsServerResolution) : 15e6,
+        prometheusScrapeIntervalUs:
+          mp.prometheusScrapeInterval !== undefined ? r.us(mp.prometheusScrapeInterval) : 15e6,
+        adapterRelistIntervalUs:
+          mp.adapterRelistInterval !== undefined ? r.us(mp.adapterRelistInterval) : 60e6,
+      },
     },
   };
 }

@@ -6,26 +6,17 @@
  * Units: durations accept a number of seconds or a string such as `250ms`, `90s`, `5m`, `1h`, `1d`.
  * Limits on each number are there to catch typos (a `1e9` stream count), not to judge a workload.
  */
-import { Type, type Static, type TSchema, type ObjectOptions } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
-export const MAX_DURATION_S = 366 * 24 * 3600;
-/** Marks the Duration schema, so validation recognises it even in the copies Type.Optional makes. */
-export const DURATION_MARK = 'inferscale:duration';
+import { Obj, Duration } from './schema-base.js';
+import {
+  AutoscaleShorthand,
+  ControllerSettings,
+  HpaManifest,
+  MetricsPipelineSettings,
+} from './k8s-schema.js';
+export { Duration, DURATION_MARK, DURATION_PATTERN, MAX_DURATION_S } from './schema-base.js';
 
-/** A strict object: unknown keys are errors. */
-function Obj<T extends Parameters<typeof Type.Object>[0]>(properties: T, options: ObjectOptions = {}) {
-  return Type.Object(properties, { additionalProperties: false, ...options });
-}
-
-export const DURATION_PATTERN = '^\\s*[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|m|h|d)\\s*$';
-
-export const Duration = Type.Union(
-  [Type.Number({ minimum: 0, maximum: MAX_DURATION_S }), Type.String({ pattern: DURATION_PATTERN })],
-  {
-    description: 'A duration: seconds as a number, or a string like 250ms, 90s, 5m, 1h, 1d (at most 366d).',
-    $comment: DURATION_MARK,
-  },
-);
 export type DurationSpec = Static<typeof Duration>;
 
 const Positive = (max: number, description: string) =>
@@ -116,6 +107,11 @@ export const NodePool = Obj({
   memoryGiB: Type.Optional(Positive(65_536, 'Memory per node, GiB (informational for now).')),
   cpuType: Type.String({ minLength: 1, description: 'A key of the CPU catalog (built-in or cpuCatalog).' }),
   pricePerHour: Type.Optional(NonNegative(1_000_000, 'Price of one node per hour (default 0).')),
+  labels: Type.Optional(
+    Type.Record(Type.String({ minLength: 1 }), Type.String(), {
+      description: 'Node labels for nodeSelector (every pool also has inferscale.io/pool: <name>).',
+    }),
+  ),
   backgroundCores: Type.Optional(
     NonNegative(
       1024,
@@ -213,6 +209,27 @@ export const Service = Obj({
     Type.String({ minLength: 1, description: 'Run only on this pool (a nodeSelector).' }),
   ),
   scaleEvents: Type.Optional(Type.Array(ScaleEvent, { maxItems: 100_000 })),
+  readinessProbe: Type.Optional(
+    Obj(
+      {
+        periodSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
+        initialDelaySeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
+      },
+      {
+        description:
+          'With a probe a pod turns Ready at the first probe after it can serve; without one (the seed) as soon as it can serve. Readiness changes what the HPA and Prometheus see, not who pops frames.',
+      },
+    ),
+  ),
+  nodeSelector: Type.Optional(
+    Type.Record(Type.String({ minLength: 1 }), Type.String(), {
+      description: 'Node pool labels the pods require.',
+    }),
+  ),
+  hpa: Type.Optional(HpaManifest),
+  /** When the HPA is created (like `kubectl apply -f hpa.yaml`), default 0. */
+  hpaAppliedAt: Type.Optional(Duration),
+  autoscale: Type.Optional(AutoscaleShorthand),
 });
 
 export const SchedulePoint = Obj({
@@ -279,6 +296,8 @@ export const ScenarioFile = Obj(
     models: Names(Model, 'Models by name.'),
     services: Names(Service, 'Services by inference type (one queue each).'),
     streams: Type.Array(StreamGroup, { maxItems: 100_000 }),
+    controller: Type.Optional(ControllerSettings),
+    metricsPipeline: Type.Optional(MetricsPipelineSettings),
   },
   { $id: 'https://inferscale.dev/scenario.schema.json', title: 'inferscale scenario' },
 );

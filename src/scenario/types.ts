@@ -4,6 +4,7 @@
  */
 import type { CpuTypeEntry } from '../model/catalog.js';
 import type { DropPolicyName, PrecisionName } from './schema.js';
+import type { HpaSpec } from '../autoscale/hpa/index.js';
 
 /** A distribution over seconds (delays, service times). */
 export type Dist =
@@ -22,6 +23,7 @@ export interface NodePoolConfig {
   cpuType: string;
   pricePerHour: number;
   backgroundCores: number;
+  labels: Record<string, string>;
 }
 
 export interface ModelConfig {
@@ -52,6 +54,13 @@ export interface ServiceConfig {
   idleReportPolls: number;
   nodePool: string | null;
   scaleEvents: { atUs: number; replicas: number }[];
+  /** A readiness probe: Ready at the first probe after the pod can serve; null: Ready when it can serve. */
+  readinessProbe: { periodUs: number; initialDelayUs: number } | null;
+  /** Labels a node pool must carry (nodeSelector); empty: any pool. */
+  nodeSelector: Record<string, string>;
+  hpa: HpaSpec | null;
+  /** When the HPA object is created. */
+  hpaAppliedAtUs: number;
 }
 
 export interface StreamGroupConfig {
@@ -94,4 +103,25 @@ export interface Scenario {
   models: Record<string, ModelConfig>;
   services: ServiceConfig[];
   streams: StreamGroupConfig[];
+  controller: ControllerConfigResolved;
+  pipeline: PipelineConfig;
+}
+
+/** kube-controller-manager HPA flags (SPEC.md §2). */
+export interface ControllerConfigResolved {
+  syncPeriodUs: number;
+  tolerance: number;
+  downscaleStabilizationUs: number;
+  cpuInitializationPeriodUs: number;
+  initialReadinessDelayUs: number;
+  featureGates: { HPAConfigurableTolerance: boolean; HPAScaleToZero: boolean };
+}
+
+/** The metrics pipeline (reference/metrics-pipeline.md). */
+export interface PipelineConfig {
+  metricsServerResolutionUs: number;
+  /** The first metrics-server scrape (its install plus API registration). */
+  metricsServerStartUs: number;
+  prometheusScrapeIntervalUs: number;
+  adapterRelistIntervalUs: number;
 }

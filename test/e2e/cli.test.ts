@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,12 +32,12 @@ test('--help lists every command with examples', () => {
   assert.match(s.stdout, /Examples:/);
 });
 
-test('simulate with no file runs the built-in seed-demo scenario and prints a summary table', () => {
+test('simulate with no file runs the built-in seed-demo-hpa scenario and prints a summary table', () => {
   withTmp((dir) => {
     const out = join(dir, 'demo');
     const r = cli(['simulate', '--out', out, '--duration', '2m']);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /^seed-demo: 120 s simulated, seed 1/);
+    assert.match(r.stdout, /^seed-demo-hpa: 120 s simulated, seed 1/);
     for (const svc of ['car-fp32', 'car-int8', 'face-fp32', 'face-int8', 'people', 'total']) {
       assert.match(r.stdout, new RegExp(`^${svc}\\s+1?\\d?\\s`, 'm'));
     }
@@ -45,7 +45,7 @@ test('simulate with no file runs the built-in seed-demo scenario and prints a su
     const header = readFileSync(join(out, 'timeseries.csv'), 'utf8').split('\n')[0];
     assert.equal(
       header,
-      'time_s,service,replicas,ready_replicas,queue_length,offered_fps,infer_fps,drop_fps,scale_ratio,cpu_utilization,latency_p95_s',
+      'time_s,service,replicas,ready_replicas,queue_length,offered_fps,infer_fps,drop_fps,scale_ratio,cpu_utilization,latency_p95_s,desired_replicas,hpa_metric,hpa_target',
     );
     const rows = readFileSync(join(out, 'timeseries.csv'), 'utf8').trim().split('\n');
     assert.equal(rows.length, 1 + 120 * 5);
@@ -111,7 +111,7 @@ test('a second run replaces the report folder whole', () => {
 });
 
 test('validate says OK for every shipped scenario', () => {
-  for (const f of ['seed-demo.yaml', 'seed-manual-scale.yaml', 'mmck.yaml']) {
+  for (const f of readdirSync(join(ROOT, 'scenarios')).filter((f) => f.endsWith('.yaml'))) {
     const r = cli(['validate', `scenarios/${f}`]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^OK scenarios\//);
