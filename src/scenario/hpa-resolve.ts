@@ -68,10 +68,11 @@ export function resolveAutoscaling(
   fail: Fail,
   path: PathSegment[],
   serviceName: string,
-  hpa: ManifestSpec | undefined,
+  hpaObject: { value: ManifestSpec; fail: Fail } | null,
   shorthand: Static<typeof AutoscaleShorthand> | undefined,
   scaleToZeroGate: boolean,
 ): HpaSpec | null {
+  const hpa = hpaObject?.value;
   if (hpa && shorthand) {
     fail([...path, 'autoscale'], 'give either hpa or autoscale, not both', true);
     return null;
@@ -96,24 +97,29 @@ export function resolveAutoscaling(
     };
   }
   if (!hpa) return null;
-  const hp = [...path, 'hpa'];
+  // Paths from here on are relative to the HPA object, reported in its own file.
+  const hfail = hpaObject!.fail;
+  const hp: PathSegment[] = [];
   const spec = hpa.spec;
   const sp = [...hp, 'spec'];
   const min = spec.minReplicas ?? 1;
   if (min > spec.maxReplicas)
-    fail([...sp, 'minReplicas'], `must not exceed maxReplicas (${min} > ${spec.maxReplicas})`);
+    hfail([...sp, 'minReplicas'], `must not exceed maxReplicas (${min} > ${spec.maxReplicas})`);
   const ref = spec.scaleTargetRef;
   if (ref && ref.kind !== 'Deployment') {
-    fail([...sp, 'scaleTargetRef', 'kind'], `inferscale scales Deployments; not ${JSON.stringify(ref.kind)}`);
+    hfail(
+      [...sp, 'scaleTargetRef', 'kind'],
+      `inferscale scales Deployments; not ${JSON.stringify(ref.kind)}`,
+    );
   }
 
   let metrics: MetricSpec[];
   let behavior: HpaBehavior | null = null;
   if (hpa.apiVersion === 'autoscaling/v1') {
     if (spec.metrics !== undefined)
-      fail([...sp, 'metrics'], 'autoscaling/v1 has no metrics; use autoscaling/v2', true);
+      hfail([...sp, 'metrics'], 'autoscaling/v1 has no metrics; use autoscaling/v2', true);
     if (spec.behavior !== undefined)
-      fail([...sp, 'behavior'], 'autoscaling/v1 has no behavior; use autoscaling/v2', true);
+      hfail([...sp, 'behavior'], 'autoscaling/v1 has no behavior; use autoscaling/v2', true);
     // v1: targetCPUUtilizationPercentage, default 80.
     const pct = spec.targetCPUUtilizationPercentage ?? 80;
     metrics = [
@@ -124,14 +130,14 @@ export function resolveAutoscaling(
     ];
   } else {
     if (spec.targetCPUUtilizationPercentage !== undefined) {
-      fail(
+      hfail(
         [...sp, 'targetCPUUtilizationPercentage'],
         `${hpa.apiVersion} has no targetCPUUtilizationPercentage; use metrics`,
         true,
       );
     }
     metrics = (spec.metrics ?? [])
-      .map((m, i) => metric(fail, [...sp, 'metrics', i], m, serviceName))
+      .map((m, i) => metric(hfail, [...sp, 'metrics', i], m, serviceName))
       .filter((m): m is MetricSpec => m !== null);
     if ((spec.metrics ?? []).length === 0) metrics = [cpu80];
     if (spec.behavior) behavior = resolveBehavior(spec.behavior);
@@ -139,12 +145,12 @@ export function resolveAutoscaling(
   if (min === 0) {
     const hasObjectOrExternal = metrics.some((m) => m.type === 'Object' || m.type === 'External');
     if (!scaleToZeroGate)
-      fail(
+      hfail(
         [...sp, 'minReplicas'],
         'minReplicas 0 needs the HPAScaleToZero feature gate (controller.featureGates)',
       );
     else if (!hasObjectOrExternal)
-      fail([...sp, 'minReplicas'], 'minReplicas 0 needs an Object or External metric');
+      hfail([...sp, 'minReplicas'], 'minReplicas 0 needs an Object or External metric');
   }
   return { minReplicas: min, maxReplicas: spec.maxReplicas, metrics, behavior };
 }

@@ -145,3 +145,79 @@ export const MetricsPipelineSettings = Obj(
       '(default 15s, the seed ServiceMonitor), prometheus-adapter --metrics-relist-interval (default 1m).',
   },
 );
+
+const Resources = Obj({
+  requests: Type.Optional(Obj({ cpu: Type.Optional(Quantity), memory: Type.Optional(Quantity) })),
+  limits: Type.Optional(Obj({ cpu: Type.Optional(Quantity), memory: Type.Optional(Quantity) })),
+});
+
+/** Parts of a container that describe it but do not change what the simulation does. */
+const ContainerInfo = {
+  image: Type.Optional(Type.String()),
+  imagePullPolicy: Type.Optional(Type.String()),
+  command: Type.Optional(Type.Array(Type.String())),
+  args: Type.Optional(Type.Array(Type.String())),
+  env: Type.Optional(Type.Array(Type.Unknown())),
+  envFrom: Type.Optional(Type.Array(Type.Unknown())),
+  ports: Type.Optional(Type.Array(Type.Unknown())),
+  volumeMounts: Type.Optional(Type.Array(Type.Unknown())),
+  workingDir: Type.Optional(Type.String()),
+  terminationMessagePath: Type.Optional(Type.String()),
+  terminationMessagePolicy: Type.Optional(Type.String()),
+};
+
+const Probe = Obj({
+  httpGet: Type.Optional(Type.Unknown()),
+  exec: Type.Optional(Type.Unknown()),
+  tcpSocket: Type.Optional(Type.Unknown()),
+  grpc: Type.Optional(Type.Unknown()),
+  initialDelaySeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
+  periodSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
+  timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
+  successThreshold: Type.Optional(Type.Integer({ minimum: 1, maximum: 1 })),
+  failureThreshold: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+});
+
+export const DeploymentManifest = Obj(
+  {
+    apiVersion: Type.Literal('apps/v1'),
+    kind: Type.Literal('Deployment'),
+    metadata: Type.Optional(Type.Unknown({ description: 'Accepted and not used.' })),
+    spec: Obj({
+      replicas: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })),
+      selector: Type.Optional(
+        Type.Unknown({ description: 'Accepted and not used: the pods are the service’s.' }),
+      ),
+      template: Obj({
+        metadata: Type.Optional(Type.Unknown()),
+        spec: Obj({
+          nodeSelector: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.String())),
+          initContainers: Type.Optional(
+            Type.Array(Obj({ name: Type.String(), ...ContainerInfo }), {
+              description: 'Accepted; the time they take belongs in the service’s startupDelay.',
+            }),
+          ),
+          containers: Type.Array(
+            Obj({
+              name: Type.String({ minLength: 1 }),
+              ...ContainerInfo,
+              resources: Type.Optional(Resources),
+              readinessProbe: Type.Optional(Probe),
+            }),
+            { minItems: 1 },
+          ),
+          volumes: Type.Optional(Type.Array(Type.Unknown())),
+          restartPolicy: Type.Optional(Type.Literal('Always')),
+          terminationGracePeriodSeconds: Type.Optional(Type.Integer({ minimum: 0 })),
+          serviceAccountName: Type.Optional(Type.String()),
+          imagePullSecrets: Type.Optional(Type.Array(Type.Unknown())),
+        }),
+      }),
+    }),
+    status: Type.Optional(Type.Unknown()),
+  },
+  {
+    description:
+      'An apps/v1 Deployment for this service: replicas, cpu requests/limits, nodeSelector, readinessProbe.',
+  },
+);

@@ -11,9 +11,19 @@ import { dirname, resolve as resolvePath, basename, extname } from 'node:path';
 import type { ConfigIssue } from '../errors.js';
 import { BUILTIN_CPU_CATALOG, type CpuTypeEntry, type IsaFlag } from '../model/catalog.js';
 import { parseDurationUs } from './duration.js';
-import type { DistributionSpec, DurationSpec, ScenarioFileSpec, StreamGroupSpec } from './schema.js';
+import type {
+  DistributionSpec,
+  DurationSpec,
+  ScenarioFileSpec,
+  ServiceSpec,
+  StreamGroupSpec,
+} from './schema.js';
 import type { PathSegment, ScenarioSource } from './source.js';
-import { resolveAutoscaling } from './hpa-resolve.js';
+import { quantityMilli, resolveAutoscaling, type Fail } from './hpa-resolve.js';
+import { DeploymentManifest, HpaManifest } from './k8s-schema.js';
+import { readManifestFile } from './source.js';
+import { schemaIssues } from './validate.js';
+import type { Static } from '@sinclair/typebox';
 import type {
   CountSchedule,
   Dist,
@@ -42,7 +52,7 @@ const MAX_TRACE_ROWS = 1_000_000;
 
 class Resolver {
   readonly issues: ConfigIssue[] = [];
-  private readonly baseDir: string;
+  readonly baseDir: string;
 
   constructor(
     private readonly source: ScenarioSource,
@@ -53,6 +63,60 @@ class Resolver {
 
   fail(path: PathSegment[], message: string, atKey = false): void {
     this.issues.push(this.source.issue(path, message, atKey));
+  }
+
+  /**
+   * The service's Deployment and HPA objects, inline or from its `manifests` file, each with a
+   * `fail` that reports in the file and at the position it came from.
+   */
+  manifestObjects(
+    path: PathSegment[],
+    s: ServiceSpec,
+  ): {
+    deployment: { value: DeploymentSpec; fail: Fail } | null;
+    hpa: { value: HpaObjectSpec; fail: Fail } | null;
+  } {
+    const out: {
+      deployment: { value: DeploymentSpec; fail: Fail } | null;
+      hpa: { value: HpaObjectSpec; fail: Fail } | null;
+    } = {
+      deployment: s.deployment
+        ? { value: s.deployment, fail: (p, m, k) => this.fail([...path, 'deployment', ...p], m, k) }
+        : null,
+      hpa: s.hpa ? { value: s.hpa, fail: (p, m, k) => this.fail([...path, 'hpa', ...p], m, k) } : null,
+    };
+    if (s.manifests === undefined) return out;
+    const read = readManifestFile(resolvePath(this.baseDir, s.manifests));
+    if (!read.ok) {
+      this.issues.push(...read.issues);
+      return out;
+    }
+    for (const d of read.docs) {
+      const fail: Fail = (p, m, k) => this.issues.push(d.source.issue(p, m, k));
+      const kind = (d.value as { kind?: unknown }).kind;
+      const schema =
+        kind === 'Deployment' ? DeploymentManifest : kind === 'HorizontalPodAutoscaler' ? HpaManifest : null;
+      if (!schema) {
+        fail(
+          ['kind'],
+          `inferscale reads Deployment and HorizontalPodAutoscaler objects, not ${JSON.stringify(kind ?? null)}`,
+        );
+        continue;
+      }
+      const issues = schemaIssues(d.source, d.value, schema);
+      if (issues.length > 0) {
+        this.issues.push(...issues);
+        continue;
+      }
+      const slot = kind === 'Deployment' ? 'deployment' : 'hpa';
+      if (out[slot]) {
+        fail([], `this service already has a ${kind}${s[slot] ? ` (inline, under ${slot})` : ''}; give one`);
+        continue;
+      }
+      if (slot === 'deployment') out.deployment = { value: d.value as DeploymentSpec, fail };
+      else out.hpa = { value: d.value as HpaObjectSpec, fail };
+    }
+    return out;
   }
 
   us(spec: DurationSpec): number {
@@ -272,13 +336,15 @@ export function resolveScenario(
         `unknown node pool ${JSON.stringify(s.nodePool)}; known: ${Object.keys(spec.nodePools).join(', ')}`,
       );
     }
+    const objects = r.manifestObjects(path, s);
+    const dep = objects.deployment ? resolveDeployment(r, path, s, objects.deployment) : null;
     const pollIntervalUs = s.pollInterval !== undefined ? r.us(s.pollInterval) : DEFAULTS.pollIntervalUs;
     if (pollIntervalUs < 1) r.fail([...path, 'pollInterval'], 'must be greater than 0');
     const reportIntervalUs =
       s.reportInterval !== undefined ? r.us(s.reportInterval) : DEFAULTS.reportIntervalUs;
     if (reportIntervalUs < 1000) r.fail([...path, 'reportInterval'], 'must be at least 1ms');
-    const cpuRequest = s.resources?.requests?.cpu ?? 0;
-    const cpuLimit = s.resources?.limits?.cpu ?? null;
+    const cpuRequest = dep?.cpuRequest ?? s.resources?.requests?.cpu ?? 0;
+    const cpuLimit = dep ? dep.cpuLimit : (s.resources?.limits?.cpu ?? null);
     if (cpuLimit !== null && cpuRequest > cpuLimit) {
       r.fail(
         [...path, 'resources', 'requests', 'cpu'],
@@ -297,7 +363,7 @@ export function resolveScenario(
       precision: s.precision ?? model?.precision ?? 'fp32',
       queueCapacity: s.queue?.capacity ?? DEFAULTS.queueCapacity,
       dropPolicy: s.queue?.dropPolicy ?? 'trim-on-pop',
-      replicas: s.replicas ?? 1,
+      replicas: dep?.replicas ?? s.replicas ?? 1,
       cpuRequest,
       cpuLimit,
       threads: s.threads ?? 1,
@@ -312,18 +378,27 @@ export function resolveScenario(
       idleReportPolls: s.idleReportPolls ?? DEFAULTS.idleReportPolls,
       nodePool: s.nodePool ?? null,
       scaleEvents: scaleEvents.map(({ atUs, replicas }) => ({ atUs, replicas })),
-      readinessProbe: s.readinessProbe
-        ? {
-            periodUs: (s.readinessProbe.periodSeconds ?? 10) * 1e6,
-            initialDelayUs: (s.readinessProbe.initialDelaySeconds ?? 0) * 1e6,
-          }
-        : null,
+      readinessProbe: dep
+        ? dep.readinessProbe
+        : s.readinessProbe
+          ? {
+              periodUs: (s.readinessProbe.periodSeconds ?? 10) * 1e6,
+              initialDelayUs: (s.readinessProbe.initialDelaySeconds ?? 0) * 1e6,
+            }
+          : null,
       nodeSelector: {
-        ...(s.nodeSelector ?? {}),
+        ...(dep?.nodeSelector ?? s.nodeSelector ?? {}),
         ...(s.nodePool !== undefined ? { 'inferscale.io/pool': s.nodePool } : {}),
       },
       hpaAppliedAtUs: s.hpaAppliedAt !== undefined ? r.us(s.hpaAppliedAt) : 0,
-      hpa: resolveAutoscaling((p, m, k) => r.fail(p, m, k), path, name, s.hpa, s.autoscale, scaleToZero),
+      hpa: resolveAutoscaling(
+        (p, m, k) => r.fail(p, m, k),
+        path,
+        name,
+        objects.hpa,
+        s.autoscale,
+        scaleToZero,
+      ),
     });
     const hpaSpec = services[services.length - 1].hpa;
     if (!hpaSpec && s.hpaAppliedAt !== undefined) {
@@ -518,6 +593,53 @@ function resolveStreamGroup(
     jitterUs,
     phase,
     count,
+  };
+}
+
+type DeploymentSpec = Static<typeof DeploymentManifest>;
+type HpaObjectSpec = Static<typeof HpaManifest>;
+
+/**
+ * What inferscale takes from a Deployment: replicas, the one container's cpu requests and limits,
+ * the nodeSelector and the readiness probe. The same settings given beside it are an error, so a
+ * value never silently wins over another.
+ */
+function resolveDeployment(
+  r: Resolver,
+  path: PathSegment[],
+  s: ServiceSpec,
+  dep: { value: DeploymentSpec; fail: Fail },
+) {
+  for (const k of ['replicas', 'resources', 'nodeSelector', 'nodePool', 'readinessProbe'] as const) {
+    if (s[k] !== undefined)
+      r.fail([...path, k], `the service's Deployment sets this; give it in one place`, true);
+  }
+  const pod = dep.value.spec.template.spec;
+  const cp: PathSegment[] = ['spec', 'template', 'spec', 'containers'];
+  if (pod.containers.length !== 1) {
+    dep.fail(cp, `inferscale models one inference container per pod; found ${pod.containers.length}`);
+  }
+  const c = pod.containers[0];
+  const res = c.resources ?? {};
+  for (const side of ['requests', 'limits'] as const) {
+    if (res[side]?.memory !== undefined)
+      dep.fail([...cp, 0, 'resources', side, 'memory'], 'memory is not simulated', true);
+  }
+  const cores = (q: number | string | undefined) => (q === undefined ? undefined : quantityMilli(q) / 1000);
+  const cpuRequest = cores(res.requests?.cpu) ?? 0;
+  const cpuLimit = cores(res.limits?.cpu) ?? null;
+  const probe = c.readinessProbe;
+  return {
+    replicas: dep.value.spec.replicas,
+    cpuRequest,
+    cpuLimit,
+    nodeSelector: pod.nodeSelector,
+    readinessProbe: probe
+      ? {
+          periodUs: (probe.periodSeconds ?? 10) * 1e6,
+          initialDelayUs: (probe.initialDelaySeconds ?? 0) * 1e6,
+        }
+      : null,
   };
 }
 

@@ -12,6 +12,7 @@ import { Obj, Duration } from './schema-base.js';
 import {
   AutoscaleShorthand,
   ControllerSettings,
+  DeploymentManifest,
   HpaManifest,
   MetricsPipelineSettings,
 } from './k8s-schema.js';
@@ -227,6 +228,14 @@ export const Service = Obj({
     }),
   ),
   hpa: Type.Optional(HpaManifest),
+  deployment: Type.Optional(DeploymentManifest),
+  manifests: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description:
+        'A YAML file (relative to the scenario) holding this service’s Deployment and/or HPA, as kubectl applies it.',
+    }),
+  ),
   /** When the HPA is created (like `kubectl apply -f hpa.yaml`), default 0. */
   hpaAppliedAt: Type.Optional(Duration),
   autoscale: Type.Optional(AutoscaleShorthand),

@@ -6,6 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import {
   LineCounter,
   parseDocument,
+  parseAllDocuments,
   isMap,
   isSeq,
   isPair,
@@ -251,4 +252,66 @@ function lineColAtByte(bytes: Buffer, at: number): { line: number; col: number }
     } else col++;
   }
   return { line, col };
+}
+
+export interface ManifestDoc {
+  source: ScenarioSource;
+  value: unknown;
+}
+
+/**
+ * Reads a Kubernetes manifest file (one or more YAML documents, `---` separated), each document
+ * with its own positions so problems are reported at file:line:col of the manifest.
+ */
+export function readManifestFile(
+  file: string,
+): { ok: true; docs: ManifestDoc[] } | { ok: false; issues: ConfigIssue[] } {
+  let text: string;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) return { ok: false, issues: [fileIssue(file, 'is not a regular file')] };
+    if (st.size > MAX_SCENARIO_BYTES)
+      return { ok: false, issues: [fileIssue(file, 'is too large for a manifest')] };
+    const bytes = readFileSync(file);
+    const decoded = decodeUtf8(bytes);
+    if (typeof decoded !== 'string')
+      return { ok: false, issues: [fileIssue(file, `is not UTF-8 text (${decoded.reason})`)] };
+    text = decoded;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return {
+      ok: false,
+      issues: [fileIssue(file, code === 'ENOENT' ? 'no such file' : `cannot be read (${code})`)],
+    };
+  }
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: true,
+    strict: true,
+  });
+  if (!Array.isArray(docs)) return { ok: false, issues: [fileIssue(file, 'holds no YAML document')] };
+  const out: ManifestDoc[] = [];
+  for (const doc of docs) {
+    const first = doc.errors[0];
+    if (first) {
+      const p = lines.linePos(first.pos[0]);
+      return {
+        ok: false,
+        issues: [{ file, line: p.line, col: p.col, field: '(syntax)', message: syntaxMessage(first) }],
+      };
+    }
+    const source = new ScenarioSource(file, doc, lines);
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 });
+    } catch (e) {
+      return { ok: false, issues: [source.issue([], firstLine((e as Error).message))] };
+    }
+    if (value === null || value === undefined) continue; // an empty document between separators
+    out.push({ source, value });
+  }
+  if (out.length === 0) return { ok: false, issues: [fileIssue(file, 'holds no Kubernetes object')] };
+  return { ok: true, docs: out };
 }
