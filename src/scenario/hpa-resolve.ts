@@ -172,9 +172,17 @@ function target(
   }
   const field =
     t.type === 'Utilization' ? 'averageUtilization' : t.type === 'AverageValue' ? 'averageValue' : 'value';
-  for (const other of ['averageUtilization', 'averageValue', 'value'] as const) {
-    if (other !== field && t[other] !== undefined)
-      fail([...path, other], `does not belong to a target of type ${t.type}`, true);
+  const others = (['averageUtilization', 'averageValue', 'value'] as const).filter(
+    (o) => o !== field && t[o] !== undefined,
+  );
+  if (others.length > 0) {
+    // One problem, not two: a value under another target type's field name.
+    const hint =
+      t[field] === undefined
+        ? `; ${/^[AEIOU]/.test(t.type) ? 'an' : 'a'} ${t.type} target takes ${field}`
+        : '';
+    fail([...path, others[0]], `does not belong to a target of type ${t.type}${hint}`, true);
+    return null;
   }
   if (t.type === 'Utilization') {
     if (t.averageUtilization === undefined)
@@ -182,8 +190,10 @@ function target(
     return { type: 'Utilization', averageUtilization: t.averageUtilization };
   }
   const q = t.type === 'AverageValue' ? t.averageValue : t.value;
-  if (q === undefined) return (fail([...path], `a ${t.type} target needs ${field}`), null);
+  if (q === undefined)
+    return (fail([...path], `${/^[AEIOU]/.test(t.type) ? 'an' : 'a'} ${t.type} target needs ${field}`), null);
   const milli = quantityMilli(q);
+  if (milli <= 0) return (fail([...path, field], 'must be greater than 0'), null);
   return t.type === 'AverageValue'
     ? { type: 'AverageValue', averageValueMilli: milli }
     : { type: 'Value', valueMilli: milli };

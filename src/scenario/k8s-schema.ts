@@ -14,11 +14,13 @@ const Lit = <T extends string>(values: readonly T[], description?: string) =>
     description ? { description } : {},
   );
 
+export const QUANTITY_MARK = 'inferscale:quantity';
 export const QUANTITY_PATTERN = '^[+]?[0-9]+(\\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$';
 export const Quantity = Type.Union(
   [Type.Number({ minimum: 0 }), Type.String({ pattern: QUANTITY_PATTERN })],
   {
     description: 'A Kubernetes quantity: 1, 0.5, 500m, 2k.',
+    $comment: QUANTITY_MARK,
   },
 );
 
@@ -71,7 +73,7 @@ const Rules = Obj({
         value: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
         periodSeconds: Type.Integer({ minimum: 1, maximum: 1800 }),
       }),
-      { maxItems: 100 },
+      { minItems: 1, maxItems: 100 },
     ),
   ),
   tolerance: Type.Optional(Quantity),

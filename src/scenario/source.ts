@@ -92,41 +92,34 @@ function fileIssue(file: string, message: string, line = 1, col = 1): ConfigIssu
 
 /** Reads and parses a scenario file; every failure comes back as issues, never as a throw. */
 export function readScenarioFile(file: string): ReadResult {
-  let text: string;
+  const read = readText(file, 'scenario');
+  return read.ok ? parseScenarioText(read.text, file) : read;
+}
+
+/** Reads a YAML file as UTF-8 text; a directory, a huge or binary file, or a read error is an issue. */
+function readText(
+  file: string,
+  what: string,
+): { ok: true; text: string } | { ok: false; issues: ConfigIssue[] } {
+  const fail = (message: string, line = 1, col = 1) => ({
+    ok: false as const,
+    issues: [fileIssue(file, message, line, col)],
+  });
   try {
     const st = statSync(file);
-    if (st.isDirectory())
-      return { ok: false, issues: [fileIssue(file, 'is a directory, not a scenario file')] };
-    if (!st.isFile()) return { ok: false, issues: [fileIssue(file, 'is not a regular file')] };
+    if (st.isDirectory()) return fail(`is a directory, not a ${what} file`);
+    if (!st.isFile()) return fail('is not a regular file');
     if (st.size > MAX_SCENARIO_BYTES) {
       const mib = (st.size / 1024 / 1024).toFixed(1);
-      return {
-        ok: false,
-        issues: [
-          fileIssue(
-            file,
-            `is ${mib} MiB; scenario files are limited to ${MAX_SCENARIO_BYTES / 1024 / 1024} MiB`,
-          ),
-        ],
-      };
+      return fail(`is ${mib} MiB; ${what} files are limited to ${MAX_SCENARIO_BYTES / 1024 / 1024} MiB`);
     }
     const bytes = readFileSync(file);
     const decoded = decodeUtf8(bytes);
     if (typeof decoded !== 'string') {
       const lc = lineColAtByte(bytes, decoded.badByte);
-      return {
-        ok: false,
-        issues: [
-          fileIssue(
-            file,
-            `is not UTF-8 text (${decoded.reason} at byte ${decoded.badByte})`,
-            lc.line,
-            lc.col,
-          ),
-        ],
-      };
+      return fail(`is not UTF-8 text (${decoded.reason} at byte ${decoded.badByte})`, lc.line, lc.col);
     }
-    text = decoded;
+    return { ok: true, text: decoded };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why =
@@ -135,9 +128,8 @@ export function readScenarioFile(file: string): ReadResult {
         : code === 'EACCES'
           ? 'permission denied'
           : `cannot be read (${code ?? (e as Error).message})`;
-    return { ok: false, issues: [fileIssue(file, why)] };
+    return fail(why);
   }
-  return parseScenarioText(text, file);
 }
 
 export function parseScenarioText(text: string, file: string): ReadResult {
@@ -266,24 +258,9 @@ export interface ManifestDoc {
 export function readManifestFile(
   file: string,
 ): { ok: true; docs: ManifestDoc[] } | { ok: false; issues: ConfigIssue[] } {
-  let text: string;
-  try {
-    const st = statSync(file);
-    if (!st.isFile()) return { ok: false, issues: [fileIssue(file, 'is not a regular file')] };
-    if (st.size > MAX_SCENARIO_BYTES)
-      return { ok: false, issues: [fileIssue(file, 'is too large for a manifest')] };
-    const bytes = readFileSync(file);
-    const decoded = decodeUtf8(bytes);
-    if (typeof decoded !== 'string')
-      return { ok: false, issues: [fileIssue(file, `is not UTF-8 text (${decoded.reason})`)] };
-    text = decoded;
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return {
-      ok: false,
-      issues: [fileIssue(file, code === 'ENOENT' ? 'no such file' : `cannot be read (${code})`)],
-    };
-  }
+  const read = readText(file, 'manifest');
+  if (!read.ok) return read;
+  const text = read.text;
   const lines = new LineCounter();
   const docs = parseAllDocuments(text, {
     lineCounter: lines,

@@ -9,6 +9,7 @@ import type { TSchema } from '@sinclair/typebox';
 import type { ConfigIssue } from '../errors.js';
 import { DURATION_MARK, DURATION_PATTERN, MAX_DURATION_S, NAME_PATTERN, ScenarioFile } from './schema.js';
 import { parseDurationUs } from './duration.js';
+import { QUANTITY_MARK } from './k8s-schema.js';
 import type { PathSegment, ScenarioSource } from './source.js';
 
 function pointerToPath(pointer: string): PathSegment[] {
@@ -209,6 +210,15 @@ function explainUnion(
   path: PathSegment[],
   out: ConfigIssue[],
 ) {
+  if ((schema as { $comment?: string }).$comment === QUANTITY_MARK) {
+    out.push(
+      source.issue(
+        path,
+        `must be a Kubernetes quantity (like 1, 0.5, 500m, 2k); not ${describeValue(value)}`,
+      ),
+    );
+    return;
+  }
   if (isDuration(schema)) {
     out.push(
       source.issue(
