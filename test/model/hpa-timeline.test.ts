@@ -98,3 +98,41 @@ test('the HPA sees CPU only through metrics-server: nothing happens before two s
   const first = rescales(events)[0];
   assert.ok(first && first.t >= 60, JSON.stringify(first));
 });
+
+test('an External queue_length metric scales on the queue as Prometheus last scraped it', () => {
+  const { events, rows } = run({
+    duration: '6m',
+    nodePools: { pool: { cores: 64 } },
+    services: {
+      svc: {
+        wakeup: 'notify',
+        queue: { capacity: 200, dropPolicy: 'drop-newest' },
+        hpa: hpa({
+          maxReplicas: 10,
+          metrics: [
+            {
+              type: 'External',
+              external: {
+                metric: { name: 'queue_length' },
+                target: { type: 'AverageValue', averageValue: 5 },
+              },
+            },
+          ],
+        }),
+      },
+    },
+    streams: [{ type: 'svc', fps: 25, count: 1 }],
+  });
+  const r = rescales(events);
+  // Kubernetes prints the metric's (nil) label selector with Go's %+v.
+  assert.ok(r.length > 0);
+  assert.equal(
+    events.find((e) => e.event === 'hpa-rescale')!.detail,
+    'New size: 4; reason: external metric queue_length(<nil>) above target',
+  );
+  // 25 FPS at 10 FPS per replica needs 3 replicas; the queue then drains and the HPA holds.
+  const last = rows[rows.length - 1];
+  assert.ok(last.replicas >= 3, `ended with ${last.replicas}`);
+  assert.ok(last.queueLength < 10, `queue ${last.queueLength}`);
+  assert.ok(rows.filter((x) => x.timeS > 60).every((x) => x.hpaTarget === 5));
+});
