@@ -111,7 +111,7 @@ export function podViews(world: World, svc: ServiceState): PodView[] {
       deleted: p.phase === Phase.Terminating,
       containers: [
         {
-          name: svc.cfg.name,
+          name: svc.cfg.containerName,
           requestMilli: svc.cfg.cpuRequest > 0 ? Math.round(svc.cfg.cpuRequest * 1000) : null,
         },
       ],
@@ -152,7 +152,7 @@ export function metricsSource(world: World, svc: ServiceState): MetricsSource {
           valueMilli: milli,
           timestampS: p.msLastUs / 1e6,
           windowS: (p.msLastUs - p.msPrevUs) / 1e6,
-          containers: [{ name: container ?? svc.cfg.name, usageMilli: milli }],
+          containers: [{ name: container ?? svc.cfg.containerName, usageMilli: milli }],
         });
       }
       return samples.length > 0 || svc.pods.length === 0

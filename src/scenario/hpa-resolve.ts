@@ -67,7 +67,7 @@ const cpu80: MetricSpec = {
 export function resolveAutoscaling(
   fail: Fail,
   path: PathSegment[],
-  serviceName: string,
+  containerName: string,
   hpaObject: { value: ManifestSpec; fail: Fail } | null,
   shorthand: Static<typeof AutoscaleShorthand> | undefined,
   scaleToZeroGate: boolean,
@@ -137,7 +137,7 @@ export function resolveAutoscaling(
       );
     }
     metrics = (spec.metrics ?? [])
-      .map((m, i) => metric(hfail, [...sp, 'metrics', i], m, serviceName))
+      .map((m, i) => metric(hfail, [...sp, 'metrics', i], m, containerName))
       .filter((m): m is MetricSpec => m !== null);
     if ((spec.metrics ?? []).length === 0) metrics = [cpu80];
     if (spec.behavior) behavior = resolveBehavior(spec.behavior);
@@ -199,15 +199,24 @@ function target(
     : { type: 'Value', valueMilli: milli };
 }
 
-function metric(fail: Fail, path: PathSegment[], m: MetricSpecFile, serviceName: string): MetricSpec | null {
+function metric(
+  fail: Fail,
+  path: PathSegment[],
+  m: MetricSpecFile,
+  containerName: string,
+): MetricSpec | null {
   const member = MEMBER[m.type];
-  for (const k of Object.values(MEMBER)) {
-    if (k !== member && m[k] !== undefined)
-      fail([...path, k], `does not belong to a metric of type ${m.type}`, true);
-  }
+  const article = (w: string) => (/^[AEIOU]/.test(w) ? 'an' : 'a');
+  const foreign = Object.values(MEMBER).filter((k) => k !== member && m[k] !== undefined);
   const body = m[member];
+  // One mistake, one issue: settings under another source's key, with or without the right one.
+  if (foreign.length > 0) {
+    const hint = body ? '' : `; ${article(m.type)} ${m.type} metric takes its settings under ${member}`;
+    fail([...path, foreign[0]], `does not belong to a metric of type ${m.type}${hint}`, true);
+    return null;
+  }
   if (!body) {
-    fail(path, `a ${m.type} metric needs ${member}`);
+    fail(path, `${article(m.type)} ${m.type} metric needs ${member}`);
     return null;
   }
   const tp = [...path, member, 'target'];
@@ -219,10 +228,10 @@ function metric(fail: Fail, path: PathSegment[], m: MetricSpecFile, serviceName:
         fail([...path, member, 'name'], 'inferscale models CPU only; memory is not simulated');
         return null;
       }
-      if (m.type === 'ContainerResource' && b.container !== serviceName) {
+      if (m.type === 'ContainerResource' && b.container !== containerName) {
         fail(
           [...path, member, 'container'],
-          `the service's pods have one container, named ${JSON.stringify(serviceName)}`,
+          `the service's pods have one container, named ${JSON.stringify(containerName)}`,
         );
         return null;
       }

@@ -17,7 +17,7 @@ const Lit = <T extends string>(values: readonly T[], description?: string) =>
 export const QUANTITY_MARK = 'inferscale:quantity';
 export const QUANTITY_PATTERN = '^[+]?[0-9]+(\\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$';
 export const Quantity = Type.Union(
-  [Type.Number({ minimum: 0 }), Type.String({ pattern: QUANTITY_PATTERN })],
+  [Type.Number({ minimum: 0, maximum: 1e12 }), Type.String({ pattern: QUANTITY_PATTERN, maxLength: 20 })],
   {
     description: 'A Kubernetes quantity: 1, 0.5, 500m, 2k.',
     $comment: QUANTITY_MARK,

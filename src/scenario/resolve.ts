@@ -391,10 +391,11 @@ export function resolveScenario(
         ...(s.nodePool !== undefined ? { 'inferscale.io/pool': s.nodePool } : {}),
       },
       hpaAppliedAtUs: s.hpaAppliedAt !== undefined ? r.us(s.hpaAppliedAt) : 0,
+      containerName: dep?.containerName ?? name,
       hpa: resolveAutoscaling(
         (p, m, k) => r.fail(p, m, k),
         path,
-        name,
+        dep?.containerName ?? name,
         objects.hpa,
         s.autoscale,
         scaleToZero,
@@ -420,6 +421,15 @@ export function resolveScenario(
         [...path, 'replicas'],
         `must be within the HPA's [${hpaSpec.minReplicas}, ${hpaSpec.maxReplicas}]`,
       );
+    }
+    const depReplicas = dep?.replicas;
+    if (hpaSpec && objects.deployment && depReplicas !== undefined) {
+      if (depReplicas < hpaSpec.minReplicas || depReplicas > hpaSpec.maxReplicas) {
+        objects.deployment.fail(
+          ['spec', 'replicas'],
+          `must be within the HPA's [${hpaSpec.minReplicas}, ${hpaSpec.maxReplicas}]`,
+        );
+      }
     }
   }
   if (services.length === 0) r.fail(['services'], 'needs at least one service');
@@ -630,6 +640,7 @@ function resolveDeployment(
   const cpuLimit = cores(res.limits?.cpu) ?? null;
   const probe = c.readinessProbe;
   return {
+    containerName: c.name,
     replicas: dep.value.spec.replicas,
     cpuRequest,
     cpuLimit,

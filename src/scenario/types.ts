@@ -58,6 +58,8 @@ export interface ServiceConfig {
   readinessProbe: { periodUs: number; initialDelayUs: number } | null;
   /** Labels a node pool must carry (nodeSelector); empty: any pool. */
   nodeSelector: Record<string, string>;
+  /** The pods' one container (the Deployment's, or named after the service). */
+  containerName: string;
   hpa: HpaSpec | null;
   /** When the HPA object is created. */
   hpaAppliedAtUs: number;

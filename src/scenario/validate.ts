@@ -80,6 +80,8 @@ function message(e: ValueError): string {
     case ValueErrorType.NumberExclusiveMaximum:
     case ValueErrorType.IntegerExclusiveMaximum:
       return `must be less than ${s.exclusiveMaximum}, not ${describeValue(v)}`;
+    case ValueErrorType.Boolean:
+      return `must be true or false, not ${describeValue(v)}`;
     case ValueErrorType.String:
       return `must be a string, not ${describeValue(v)}`;
     case ValueErrorType.StringMinLength:
@@ -211,6 +213,10 @@ function explainUnion(
   out: ConfigIssue[],
 ) {
   if ((schema as { $comment?: string }).$comment === QUANTITY_MARK) {
+    if (typeof value === 'number' && Number.isFinite(value) && value > 1e12) {
+      out.push(source.issue(path, `must be at most 1e12, not ${describeValue(value)}`));
+      return;
+    }
     out.push(
       source.issue(
         path,

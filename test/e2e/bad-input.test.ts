@@ -99,6 +99,158 @@ const FIXTURES: Case[] = [
   // Data files named by the scenario.
   fixture('trace-missing-file.yaml', 'streams[0].trace', 18, /no-such-trace\.csv/),
   fixture('trace-bad-row.yaml', 'streams[0].trace', 18, /trace-bad-row\.csv:4\b/),
+
+  // Autoscaling: the HPA manifest, its metrics and targets.
+  fixture(
+    'hpa-api-version-v3.yaml',
+    'services.svc.hpa.apiVersion',
+    16,
+    /autoscaling\/v2\b.*"autoscaling\/v3"/,
+  ),
+  fixture('hpa-api-version-apps.yaml', 'services.svc.hpa.apiVersion', 16, /autoscaling\/v2\b.*"apps\/v1"/),
+  fixture('hpa-wrong-kind.yaml', 'services.svc.hpa.kind', 17, /HorizontalPodAutoscaler/),
+  fixture('hpa-min-gt-max.yaml', 'services.svc.hpa.spec.minReplicas', 19, /maxReplicas.*5 > 2/),
+  fixture('hpa-v1-with-metrics.yaml', 'services.svc.hpa.spec.metrics', 21, /autoscaling\/v2/),
+  fixture(
+    'hpa-v2-target-cpu-percent.yaml',
+    'services.svc.hpa.spec.targetCPUUtilizationPercentage',
+    21,
+    /metrics/,
+  ),
+  fixture('hpa-min-zero-without-gate.yaml', 'services.svc.hpa.spec.minReplicas', 18, /HPAScaleToZero/),
+  fixture('hpa-scale-target-statefulset.yaml', 'services.svc.hpa.spec.scaleTargetRef.kind', 21, /Deployment/),
+  fixture(
+    'hpa-value-target-on-resource.yaml',
+    'services.svc.hpa.spec.metrics[0].resource.target.type',
+    26,
+    /Utilization or AverageValue/,
+  ),
+  fixture(
+    'hpa-utilization-target-on-pods.yaml',
+    'services.svc.hpa.spec.metrics[0].pods.target.type',
+    26,
+    /AverageValue/,
+  ),
+  fixture(
+    'hpa-average-value-missing.yaml',
+    'services.svc.hpa.spec.metrics[0].pods.target',
+    25,
+    /needs averageValue/,
+  ),
+  fixture(
+    'hpa-target-foreign-field.yaml',
+    'services.svc.hpa.spec.metrics[0].resource.target.averageValue',
+    28,
+    /Utilization/,
+  ),
+  fixture(
+    'hpa-target-wrong-value-field.yaml',
+    'services.svc.hpa.spec.metrics[0].external.target.value',
+    27,
+    /averageValue/,
+  ),
+  fixture(
+    'hpa-average-value-zero.yaml',
+    'services.svc.hpa.spec.metrics[0].pods.target.averageValue',
+    27,
+    /positive|greater than 0/,
+  ),
+  fixture(
+    'hpa-quantity-malformed.yaml',
+    'services.svc.hpa.spec.metrics[0].pods.target.averageValue',
+    27,
+    /quantity/,
+  ),
+  fixture(
+    'hpa-target-overflow.yaml',
+    'services.svc.hpa.spec.metrics[0].pods.target.averageValue',
+    27,
+    /at most|too large/,
+  ),
+  fixture('hpa-metric-member-mismatch.yaml', 'services.svc.hpa.spec.metrics[0].resource', 23, /\bpods\b/),
+  fixture(
+    'hpa-pods-metric-unknown.yaml',
+    'services.svc.hpa.spec.metrics[0].pods.metric.name',
+    24,
+    /"http_requests".*ei_scale_ratio/,
+  ),
+  fixture(
+    'hpa-external-metric-unknown.yaml',
+    'services.svc.hpa.spec.metrics[0].external.metric.name',
+    24,
+    /pubsub_subscription_num_undelivered_messages.*queue_length/,
+  ),
+  fixture('hpa-memory-resource.yaml', 'services.svc.hpa.spec.metrics[0].resource.name', 24, /memory/),
+  fixture(
+    'hpa-container-resource-unknown-container.yaml',
+    'services.svc.hpa.spec.metrics[0].containerResource.container',
+    25,
+    /"svc"/,
+  ),
+  fixture(
+    'hpa-container-resource-not-deployment-container.yaml',
+    'services.svc.hpa.spec.metrics[0].containerResource.container',
+    33,
+    /"infer"/,
+  ),
+  fixture(
+    'hpa-metric-selector.yaml',
+    'services.svc.hpa.spec.metrics[0].pods.metric.selector',
+    25,
+    /selector/,
+  ),
+  fixture(
+    'hpa-behavior-unknown-key.yaml',
+    'services.svc.hpa.spec.behavior.scaleUp.stabilisationWindowSeconds',
+    23,
+    /stabilizationWindowSeconds/,
+  ),
+  fixture(
+    'hpa-select-policy-bad.yaml',
+    'services.svc.hpa.spec.behavior.scaleDown.selectPolicy',
+    23,
+    /Max, Min, Disabled/,
+  ),
+  fixture(
+    'hpa-policy-period-zero.yaml',
+    'services.svc.hpa.spec.behavior.scaleUp.policies[0].periodSeconds',
+    26,
+    /at least 1\b/,
+  ),
+  fixture(
+    'hpa-policies-empty.yaml',
+    'services.svc.hpa.spec.behavior.scaleUp.policies',
+    24,
+    /at least (one|1)\b/,
+  ),
+
+  // Autoscaling: the service around the HPA, the shorthand, the controller and the metrics pipeline.
+  fixture('hpa-autoscale-min-gt-max.yaml', 'services.svc.autoscale.min', 17, /max.*5 > 2/),
+  fixture('hpa-and-autoscale.yaml', 'services.svc.autoscale', 28, /either|both/),
+  fixture('hpa-with-scale-events.yaml', 'services.svc.scaleEvents', 16, /HPA/),
+  fixture('hpa-replicas-outside-range.yaml', 'services.svc.replicas', 14, /\[1, 4\]/),
+  fixture(
+    'hpa-deployment-replicas-outside-range.yaml',
+    'services.svc.deployment.spec.replicas',
+    18,
+    /\[1, 4\]/,
+  ),
+  fixture('hpa-applied-at-without-hpa.yaml', 'services.svc.hpaAppliedAt', 15, /no hpa/),
+  fixture('hpa-node-selector-no-pool.yaml', 'services.svc.nodeSelector', 16, /no node pool/),
+  fixture('hpa-controller-tolerance.yaml', 'controller.tolerance', 18, /at most 1\b/),
+  fixture(
+    'hpa-feature-gate-unknown.yaml',
+    'controller.featureGates.HPAContainerMetrics',
+    19,
+    /HPAScaleToZero/,
+  ),
+  fixture(
+    'hpa-feature-gate-string.yaml',
+    'controller.featureGates.HPAScaleToZero',
+    18,
+    /true or false, not "true"/,
+  ),
+  fixture('hpa-scrape-interval-zero.yaml', 'metricsPipeline.prometheusScrapeInterval', 29, /at least 1s/),
 ];
 
 interface Run {
