@@ -174,7 +174,11 @@ export class ServiceState {
     this.workSampler = model.serviceTime
       ? sampler(model.serviceTime, randomStream(seed, `service:${cfg.name}:work`))
       : null;
-    this.startupSampler = sampler(cfg.startupDelay, randomStream(seed, `service:${cfg.name}:startup`));
+    const total = sampler(cfg.startupDelay, randomStream(seed, `service:${cfg.name}:startup`));
+    const stages = cfg.startupStages.map((s) =>
+      sampler(s.dist, randomStream(seed, `service:${cfg.name}:${s.stage}`)),
+    );
+    this.startupSampler = stages.length === 0 ? total : () => stages.reduce((a, draw) => a + draw(), total());
   }
 }
 

@@ -370,6 +370,9 @@ export function resolveScenario(
       batchSize: s.batchSize ?? 1,
       wakeup: s.wakeup ?? 'poll',
       pollIntervalUs,
+      startupStages: (['imagePull', 'initWait', 'modelLoad'] as const)
+        .filter((k) => s[k] !== undefined)
+        .map((k) => ({ stage: k, dist: r.dist(s[k]!, [...path, k]) })),
       startupDelay:
         s.startupDelay !== undefined
           ? r.dist(s.startupDelay, [...path, 'startupDelay'])

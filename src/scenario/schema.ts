@@ -203,7 +203,14 @@ export const Service = Obj({
     ),
   ),
   pollInterval: Type.Optional(Duration),
+  /** Time from scheduling to serving, all stages together; or give the stages below (they add up). */
   startupDelay: Type.Optional(Distribution),
+  /** Image pull (the seed's imagePullPolicy: Always pulls on every start). */
+  imagePull: Type.Optional(Distribution),
+  /** Init containers (the seed's waits for Redis: nslookup + sleep 2 until it resolves). */
+  initWait: Type.Optional(Distribution),
+  /** Model load inside the running container, before the first frame. */
+  modelLoad: Type.Optional(Distribution),
   reportInterval: Type.Optional(Duration),
   idleReportPolls: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
   nodePool: Type.Optional(

@@ -50,6 +50,8 @@ export interface ServiceConfig {
   wakeup: 'poll' | 'notify';
   pollIntervalUs: number;
   startupDelay: Dist;
+  /** Image pull, init wait and model load, each drawn on its own and added to startupDelay. */
+  startupStages: { stage: 'imagePull' | 'initWait' | 'modelLoad'; dist: Dist }[];
   reportIntervalUs: number;
   idleReportPolls: number;
   nodePool: string | null;
