@@ -5,13 +5,14 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT_USAGE, reportError } from './errors.js';
+import { runReport } from './report.js';
 import { runSchema } from './schema.js';
 import { runSimulate } from './simulate.js';
 import { runValidate } from './validate.js';
 
-function run(fn: () => number, debug: boolean): void {
+async function run(fn: () => number | Promise<number>, debug: boolean): Promise<void> {
   try {
-    process.exitCode = fn();
+    process.exitCode = await fn();
   } catch (e) {
     process.exitCode = reportError(e, debug);
   }
@@ -34,10 +35,27 @@ await yargs(argv)
         .option('out', { type: 'string', describe: 'Report folder (default reports/<scenario name>)' })
         .option('json', { type: 'boolean', describe: 'Print summary.json to stdout and nothing else' })
         .option('quiet', { type: 'boolean', describe: 'Print nothing on success' })
+        .option('report', {
+          type: 'boolean',
+          default: true,
+          describe:
+            'Write charts/, index.html and summary.md; --no-report writes the CSV and JSON files only',
+        })
         .example('$0 simulate', 'the built-in seed-demo-hpa scenario')
         .example('$0 simulate scenarios/mmck.yaml --seed 7 --duration 1h --out /tmp/mmck', '')
-        .example('$0 simulate scenarios/seed-manual-scale.yaml --json > summary.json', ''),
+        .example('$0 simulate scenarios/seed-manual-scale.yaml --json > summary.json', '')
+        .example('$0 simulate scenarios/mmck.yaml --duration 24h --no-report', ''),
     (a) => run(() => runSimulate(a), debug),
+  )
+  .command(
+    'report <dir>',
+    "Regenerate a run folder's charts, index.html and summary.md from its CSV and JSON files, without simulating",
+    (y) =>
+      y
+        .positional('dir', { type: 'string', demandOption: true, describe: 'A folder written by simulate' })
+        .option('quiet', { type: 'boolean', describe: 'Print nothing on success' })
+        .example('$0 report reports/seed-demo-hpa', 'redraw a run (one made with --no-report, say)'),
+    (a) => run(() => runReport({ dir: a.dir as string, quiet: a.quiet }), debug),
   )
   .command(
     'validate <file>',
@@ -56,10 +74,11 @@ await yargs(argv)
   )
   .example('$0 simulate', 'simulate the built-in seed-demo-hpa scenario into reports/seed-demo-hpa/')
   .example('$0 simulate scenarios/mmck.yaml --seed 7 --duration 1h', 'another scenario, seed and length')
+  .example('$0 report reports/seed-demo-hpa', "redraw a run's charts and page from its CSV and JSON files")
   .example('$0 validate my-cluster.yaml', 'check a scenario; every problem as file:line:col field: message')
   .example('$0 schema > scenario.schema.json', 'the JSON Schema for editors')
   .option('debug', { type: 'boolean', describe: 'Show stack traces on errors' })
-  .demandCommand(1, 'Name a command: simulate, validate or schema.')
+  .demandCommand(1, 'Name a command: simulate, report, validate or schema.')
   .strict()
   .recommendCommands()
   .help()

@@ -1,11 +1,10 @@
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
-import { writeRunReport } from '../report/write.js';
 import { summaryText } from '../report/markdown.js';
+import { roundDeep, writeRunReport } from '../report/write.js';
 import { parseDurationUs } from '../scenario/duration.js';
 import { loadScenario } from '../scenario/load.js';
 import { DEFAULT_SCENARIO } from './paths.js';
-import { roundDeep } from '../report/write.js';
 
 export interface SimulateArgs {
   file?: string;
@@ -14,13 +13,15 @@ export interface SimulateArgs {
   out?: string;
   json?: boolean;
   quiet?: boolean;
+  /** false (--no-report): the CSV and JSON files only. */
+  report?: boolean;
 }
 
 function optionIssue(field: string, message: string): ConfigError {
   return new ConfigError([{ file: '(command line)', line: 1, col: 1, field, message }]);
 }
 
-export function runSimulate(args: SimulateArgs): number {
+export async function runSimulate(args: SimulateArgs): Promise<number> {
   const file = args.file ?? DEFAULT_SCENARIO;
   const scenario = loadScenario(file);
   let durationUs: number | undefined;
@@ -40,7 +41,7 @@ export function runSimulate(args: SimulateArgs): number {
     throw optionIssue('--seed', `must be an integer in [0, 2^32), not ${args.seed}`);
   }
   const outDir = resolve(args.out ?? join('reports', scenario.name));
-  const result = writeRunReport(scenario, outDir, { seed: args.seed, durationUs });
+  const result = await writeRunReport(scenario, outDir, { seed: args.seed, durationUs, report: args.report });
   if (args.json) {
     process.stdout.write(`${JSON.stringify(roundDeep(result), null, 2)}\n`);
   } else if (!args.quiet) {

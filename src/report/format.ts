@@ -4,6 +4,11 @@ export function num(x: number | null): string {
   return String(Number(x.toFixed(6)));
 }
 
+/** A value as it reads back from a file written with `num`: rounded to 6 decimals; null for an empty cell. */
+export function round6(x: number | null): number | null {
+  return x === null || Number.isNaN(x) ? null : Number(x.toFixed(6));
+}
+
 /** Fixed decimals for tables meant for people. */
 export function fixed(x: number | null, digits: number): string {
   return x === null || Number.isNaN(x) ? '-' : x.toFixed(digits);

@@ -2,7 +2,7 @@ import type { FrameKpis, RunResult } from '../model/simulate.js';
 import type { Scenario } from '../scenario/types.js';
 import { fixed, latency, markdownTable, textTable } from './format.js';
 
-const HEADER = [
+export const SUMMARY_HEADER = [
   'service',
   'max replicas',
   'offered FPS',
@@ -32,33 +32,62 @@ function cells(name: string, k: FrameKpis): string[] {
   ];
 }
 
-function rows(result: RunResult): string[][] {
+/** The summary table's rows: one per service, then the total. */
+export function summaryRows(result: RunResult): string[][] {
   return [...result.services.map((s) => cells(s.service, s)), cells('total', result.total)];
 }
 
 /** The summary table for the terminal. */
 export function summaryText(result: RunResult): string {
-  return textTable(HEADER, rows(result));
+  return textTable(SUMMARY_HEADER, summaryRows(result));
 }
 
-/** summary.md: what a reviewer pastes into a pull request. */
-export function summaryMarkdown(scenario: Scenario, result: RunResult): string {
+/** A chart that summary.md shows as an image: charts/NAME.svg. */
+export interface ChartImage {
+  name: string;
+  title: string;
+}
+
+/** Keeps scenario text from opening HTML or Markdown structure in a Markdown viewer. */
+function plainLine(s: string): string {
+  return s.replace(/\s+/g, ' ').replace(/[<>&]/g, '').trim();
+}
+
+/**
+ * summary.md: what a reviewer pastes into a pull request. `scenario` is the scenario as run (null
+ * for a run folder without scenario.json); `charts` are embedded as images below the table.
+ */
+export function summaryMarkdown(
+  result: RunResult,
+  scenario: Pick<Scenario, 'name' | 'description'> | null,
+  charts: ChartImage[],
+): string {
   const pending = result.services.filter((s) => s.podsPendingAtEnd > 0);
-  return [
-    `# inferscale run: ${scenario.name.replace(/[<>&]/g, '')}`,
-    '',
-    scenario.description ? `${scenario.description.replace(/\s+/g, ' ').replace(/[<>&]/g, '').trim()}\n` : '',
+  const description = scenario?.description ? plainLine(scenario.description) : '';
+  const files = [
+    '`timeseries.csv` (one row per step and service)',
+    '`events.csv` (pod lifecycle, scaling, stream changes)',
+    '`summary.json` (these figures and more, to 6 decimals)',
+    '`scenario.json` (the scenario as run, defaults filled in)',
+    ...(charts.length
+      ? [
+          '`charts/` (each chart as SVG and as a Vega-Lite spec)',
+          '`index.html` (this report with interactive charts, the scenario and the events, for a browser)',
+        ]
+      : []),
+  ];
+  const blocks = [
+    `# inferscale run: ${plainLine(scenario?.name ?? result.scenario)}`,
+    description,
     `Seed ${result.seed}, ${result.durationSeconds} s simulated, ${result.stepSeconds} s steps, ${result.events} events.`,
-    '',
-    markdownTable(HEADER, rows(result)),
-    '',
+    markdownTable(SUMMARY_HEADER, summaryRows(result)),
     pending.length
       ? `Pods still Pending at the end (no node had the CPU they request): ${pending
           .map((s) => `${s.service} ${s.podsPendingAtEnd}`)
-          .join(', ')}.\n`
+          .join(', ')}.`
       : '',
-    'Files: `timeseries.csv` (one row per step and service), `events.csv` (pod lifecycle, scaling, stream',
-    'changes), `summary.json` (these figures, unrounded).',
-    '',
-  ].join('\n');
+    ...charts.map((c) => `![${c.title.replace(/[[\]\\]/g, '')}](charts/${c.name}.svg)`),
+    `Files: ${files.join(', ')}.`,
+  ];
+  return `${blocks.filter((b) => b !== '').join('\n\n')}\n`;
 }

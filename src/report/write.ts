@@ -1,8 +1,12 @@
 /**
  * Runs a scenario into a report folder:
- *   temp folder beside DIR -> timeseries.csv + events.csv streamed while simulating
- *   -> summary.json + summary.md -> swap the temp folder into DIR
+ *   temp folder beside DIR -> timeseries.csv + events.csv streamed while simulating (and gathered,
+ *   bucketed, for the charts) -> summary.json + scenario.json -> charts/, index.html, summary.md
+ *   -> swap the temp folder into DIR
  * so DIR is either the complete new report or untouched: never half-written.
+ *
+ * `regenerateReport(DIR)` redoes the last generated files from DIR's CSV and JSON files, each
+ * written beside its place and renamed into it.
  */
 import {
   closeSync,
@@ -19,27 +23,14 @@ import { stringify } from 'csv-stringify/sync';
 import { simulate, type RunResult, type SimulateOptions, type TimeseriesRow } from '../model/simulate.js';
 import type { RunEvent } from '../model/world.js';
 import type { Scenario } from '../scenario/types.js';
-import { summaryMarkdown } from './markdown.js';
-import { num } from './format.js';
+import { EVENT_COLUMNS, TIMESERIES_COLUMNS } from './columns.js';
+import { num, round6 } from './format.js';
+import { openRunFolder, readRunFolder } from './read.js';
+import { renderReport, type ReportFile } from './render.js';
+import { ReportCollector } from './series.js';
+import { startSvgWorker } from './svg.js';
 
-export const TIMESERIES_COLUMNS = [
-  'time_s',
-  'service',
-  'replicas',
-  'ready_replicas',
-  'queue_length',
-  'offered_fps',
-  'infer_fps',
-  'drop_fps',
-  'scale_ratio',
-  'cpu_utilization',
-  'latency_p95_s',
-  'desired_replicas',
-  'hpa_metric',
-  'hpa_target',
-] as const;
-
-export const EVENT_COLUMNS = ['time_s', 'service', 'event', 'detail'] as const;
+export { EVENT_COLUMNS, TIMESERIES_COLUMNS } from './columns.js';
 
 /**
  * Buffered CSV writer on a file descriptor. Rows are stringified in small batches: a batch of
@@ -93,45 +84,145 @@ function timeseriesCells(r: TimeseriesRow): unknown[] {
   ];
 }
 
+/** A row with its values as timeseries.csv holds them, so charts drawn now and from the file agree. */
+function asWritten(r: TimeseriesRow): TimeseriesRow {
+  return {
+    ...r,
+    timeS: round6(r.timeS)!,
+    offeredFps: round6(r.offeredFps)!,
+    inferFps: round6(r.inferFps)!,
+    dropFps: round6(r.dropFps)!,
+    scaleRatio: round6(r.scaleRatio),
+    cpuUtilization: round6(r.cpuUtilization),
+    latencyP95S: round6(r.latencyP95S),
+    hpaMetric: round6(r.hpaMetric),
+    hpaTarget: round6(r.hpaTarget),
+  };
+}
+
+/**
+ * The scenario as run: with --seed and --duration applied, and the source file by its name only
+ * (the same scenario gives the same report wherever it sits).
+ */
+export function scenarioAsRun(scenario: Scenario, options: { seed?: number; durationUs?: number }): Scenario {
+  const durationUs = options.durationUs ?? scenario.durationUs;
+  return {
+    ...scenario,
+    sourceFile: scenario.sourceFile === null ? null : basename(scenario.sourceFile),
+    seed: options.seed ?? scenario.seed,
+    durationUs,
+    stepUs: Math.min(scenario.stepUs, durationUs),
+  };
+}
+
 export interface ReportOptions extends Omit<SimulateOptions, 'sink'> {
   /** Called with each time-series row as well (e.g. for progress); optional. */
   onRow?: (row: TimeseriesRow) => void;
+  /** Write charts/, index.html and summary.md (default true); false: the CSV and JSON files only. */
+  report?: boolean;
 }
 
-/** Simulates `scenario` and writes its report to `outDir` atomically; returns the run's result. */
-export function writeRunReport(scenario: Scenario, outDir: string, options: ReportOptions = {}): RunResult {
+function writeFiles(root: string, files: ReportFile[]): void {
+  for (const f of files) {
+    const path = join(root, ...f.path.split('/'));
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, f.content);
+  }
+}
+
+/** Simulates `scenario` and writes its report to `outDir` atomically; resolves to the run's result. */
+export async function writeRunReport(
+  scenario: Scenario,
+  outDir: string,
+  options: ReportOptions = {},
+): Promise<RunResult> {
+  const report = options.report ?? true;
   const parent = dirname(outDir);
   mkdirSync(parent, { recursive: true });
   const tmp = join(parent, `.${basename(outDir)}.partial-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp);
+  // The chart renderer warms up on another thread while this one simulates.
+  const renderer = report ? startSvgWorker() : null;
   try {
+    // 1. Simulate, streaming the CSV files and gathering what the charts draw.
+    const asRun = scenarioAsRun(scenario, options);
+    const collector = report ? new ReportCollector(asRun.durationUs, asRun.stepUs) : null;
     const ts = new CsvFile(join(tmp, 'timeseries.csv'), TIMESERIES_COLUMNS);
     const ev = new CsvFile(join(tmp, 'events.csv'), EVENT_COLUMNS);
     let result: RunResult;
     try {
+      const { onRow, report: _report, ...simulateOptions } = options;
       result = simulate(scenario, {
-        ...options,
+        ...simulateOptions,
         sink: {
           row: (r) => {
             ts.add(timeseriesCells(r));
-            options.onRow?.(r);
+            collector?.row(asWritten(r));
+            onRow?.(r);
           },
-          event: (e: RunEvent) => ev.add([num(e.timeUs / 1e6), e.service, e.event, e.detail]),
+          event: (e: RunEvent) => {
+            const timeS = round6(e.timeUs / 1e6)!;
+            ev.add([num(timeS), e.service, e.event, e.detail]);
+            collector?.event({ timeS, service: e.service, event: e.event, detail: e.detail });
+          },
         },
       });
     } finally {
       ts.close();
       ev.close();
     }
-    writeFileSync(join(tmp, 'summary.json'), `${JSON.stringify(roundDeep(result), null, 2)}\n`);
-    writeFileSync(join(tmp, 'summary.md'), summaryMarkdown(scenario, result));
+    // 2. The JSON files; the report is made from summary.json's rounded figures, as `report DIR` is.
+    const summary = roundDeep(result);
+    writeFileSync(join(tmp, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    writeFileSync(join(tmp, 'scenario.json'), `${JSON.stringify(asRun, null, 2)}\n`);
+    // 3. Charts, page and summary.md; then the swap.
+    if (collector && renderer)
+      writeFiles(tmp, await renderReport(collector.finish(summary, asRun), renderer));
     swapInto(tmp, outDir);
     return result;
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;
+  } finally {
+    await renderer?.close();
   }
+}
+
+/**
+ * Regenerates charts/, index.html and summary.md from the CSV and JSON files in `dir` without
+ * simulating. Nothing is replaced unless every file was made; each then replaces its old self by a
+ * rename (charts/ as a whole).
+ */
+export async function regenerateReport(dir: string): Promise<ReportFile[]> {
+  const folder = openRunFolder(dir);
+  const renderer = startSvgWorker();
+  let files: ReportFile[];
+  try {
+    files = await renderReport(await readRunFolder(folder), renderer);
+  } finally {
+    await renderer.close();
+  }
+  const tag = `.partial-${process.pid}`;
+  const chartsTmp = join(dir, `.charts${tag}`);
+  const top = files.filter((f) => !f.path.startsWith('charts/'));
+  try {
+    rmSync(chartsTmp, { recursive: true, force: true });
+    writeFiles(
+      chartsTmp,
+      files
+        .filter((f) => f.path.startsWith('charts/'))
+        .map((f) => ({ ...f, path: f.path.slice('charts/'.length) })),
+    );
+    for (const f of top) writeFileSync(join(dir, `.${f.path}${tag}`), f.content);
+  } catch (e) {
+    rmSync(chartsTmp, { recursive: true, force: true });
+    for (const f of top) rmSync(join(dir, `.${f.path}${tag}`), { force: true });
+    throw e;
+  }
+  swapInto(chartsTmp, join(dir, 'charts'));
+  for (const f of top) renameSync(join(dir, `.${f.path}${tag}`), join(dir, f.path));
+  return files;
 }
 
 function swapInto(tmp: string, outDir: string): void {

@@ -155,7 +155,7 @@ interface RssRow {
 
 const progress = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   let s: Settings;
   try {
     s = parseSettings(argv);
@@ -165,13 +165,13 @@ function main(argv: string[]): number {
   }
   const tmp = mkdtempSync(join(tmpdir(), 'inferscale-bench-'));
   try {
-    return runBench(s, tmp);
+    return await runBench(s, tmp);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-function runBench(s: Settings, tmp: string): number {
+async function runBench(s: Settings, tmp: string): Promise<number> {
   const warnings: string[] = [];
   const loadAtStart = loadavg()[0];
 
@@ -188,11 +188,15 @@ function runBench(s: Settings, tmp: string): number {
     warnings.push(`scenarios/mmck.yaml is not the benchmark's M/M/c/K (${mismatch}): not like for like`);
   }
   progress(`inferscale cold run, ${s.simSeconds} s simulated`);
-  const cold = timeReport('inferscale (cold)', scenario, join(tmp, 'cold'), s.simSeconds);
+  const cold = await timeReport('inferscale (cold)', scenario, join(tmp, 'cold'), s.simSeconds);
   progress(`inferscale warm-up, ${s.warmupSeconds} s simulated`);
-  writeRunReport(scenario, join(tmp, 'warmup'), { seed: MMCK.seed, durationUs: toUs(s.warmupSeconds) });
+  await writeRunReport(scenario, join(tmp, 'warmup'), {
+    seed: MMCK.seed,
+    durationUs: toUs(s.warmupSeconds),
+    report: false,
+  });
   progress(`inferscale warm run, ${s.simSeconds} s simulated`);
-  const warm = timeReport('inferscale (warm)', scenario, join(tmp, 'warm'), s.simSeconds);
+  const warm = await timeReport('inferscale (warm)', scenario, join(tmp, 'warm'), s.simSeconds);
   if (cold.offeredFrames !== warm.offeredFrames || cold.dropRatio !== warm.dropRatio) {
     warnings.push(
       'the cold and warm runs used the same seed but differ: the simulation is not deterministic',
@@ -300,9 +304,19 @@ function toUs(seconds: number): number {
   return Math.round(seconds * 1e6);
 }
 
-function timeReport(run: string, scenario: Scenario, outDir: string, simSeconds: number): SpeedRow {
+async function timeReport(
+  run: string,
+  scenario: Scenario,
+  outDir: string,
+  simSeconds: number,
+): Promise<SpeedRow> {
   const t0 = performance.now();
-  const r = writeRunReport(scenario, outDir, { seed: MMCK.seed, durationUs: toUs(simSeconds) });
+  // The CSV and JSON path only (no charts): SimPy and C are timed without any drawing either.
+  const r = await writeRunReport(scenario, outDir, {
+    seed: MMCK.seed,
+    durationUs: toUs(simSeconds),
+    report: false,
+  });
   const wallSeconds = (performance.now() - t0) / 1000;
   return {
     run,
@@ -528,4 +542,4 @@ function textReport(r: BenchReport, s: Settings): string {
 }
 
 // `npm test` runs every .js under dist/test/ as a test file; the bench must not run there.
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,18 @@
+import { resolve } from 'node:path';
+import { regenerateReport } from '../report/write.js';
+
+export interface ReportArgs {
+  dir: string;
+  quiet?: boolean;
+}
+
+/** `inferscale report DIR`: charts, index.html and summary.md again from DIR's CSV and JSON files. */
+export async function runReport(args: ReportArgs): Promise<number> {
+  const dir = resolve(args.dir);
+  const files = await regenerateReport(dir);
+  if (!args.quiet) {
+    const charts = files.filter((f) => f.path.endsWith('.svg')).length;
+    process.stdout.write(`report: ${dir} (${charts} charts, index.html, summary.md)\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,19 @@
+/** The columns of the run's CSV files, shared by the writer and the reader. */
+export const TIMESERIES_COLUMNS = [
+  'time_s',
+  'service',
+  'replicas',
+  'ready_replicas',
+  'queue_length',
+  'offered_fps',
+  'infer_fps',
+  'drop_fps',
+  'scale_ratio',
+  'cpu_utilization',
+  'latency_p95_s',
+  'desired_replicas',
+  'hpa_metric',
+  'hpa_target',
+] as const;
+
+export const EVENT_COLUMNS = ['time_s', 'service', 'event', 'detail'] as const;
