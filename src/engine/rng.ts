@@ -12,11 +12,7 @@ export interface RandomStream {
 
 export function randomStream(seed: number, component: string): RandomStream {
   const prng = seedrandom.alea(`${seed}\u0000${component}`);
-  return {
-    next(): number {
-      let u = prng();
-      while (u === 0) u = prng();
-      return u;
-    },
-  };
+  // alea can return exactly 0 (with probability 2^-32); 2^-64 stands in for it, so `-log(u)` stays
+  // finite without a loop on the hot path.
+  return { next: () => prng() || 5.421010862427522e-20 };
 }
