@@ -336,6 +336,7 @@ export function resolveScenario(
         `unknown node pool ${JSON.stringify(s.nodePool)}; known: ${Object.keys(spec.nodePools).join(', ')}`,
       );
     }
+    const issuesBefore = r.issues.length; // a later check need not repeat what these already said
     const objects = r.manifestObjects(path, s);
     const dep = objects.deployment ? resolveDeployment(r, path, s, objects.deployment) : null;
     const pollIntervalUs = s.pollInterval !== undefined ? r.us(s.pollInterval) : DEFAULTS.pollIntervalUs;
@@ -405,7 +406,7 @@ export function resolveScenario(
       ),
     });
     const hpaSpec = services[services.length - 1].hpa;
-    if (!hpaSpec && s.hpaAppliedAt !== undefined) {
+    if (!hpaSpec && s.hpaAppliedAt !== undefined && issuesBefore === r.issues.length) {
       r.fail([...path, 'hpaAppliedAt'], 'there is no hpa or autoscale to apply', true);
     }
     if (hpaSpec && s.scaleEvents?.length) {

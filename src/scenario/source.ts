@@ -141,21 +141,36 @@ export function parseScenarioText(text: string, file: string): ReadResult {
       ],
     };
   const lines = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter: lines,
-    prettyErrors: false,
-    uniqueKeys: true,
-    strict: true,
-  });
-  // Only the first syntax error: the parser's later ones mostly follow from it.
-  const first = doc.errors[0];
-  if (first) {
-    const p = lines.linePos(first.pos[0]);
+  const doc = parseDocument(text, { lineCounter: lines, ...PARSE_OPTIONS });
+  const read = documentValue(doc, lines, file);
+  if (!read.ok) return read;
+  const { source, value } = read;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return {
       ok: false,
-      issues: [{ file, line: p.line, col: p.col, field: '(syntax)', message: syntaxMessage(first) }],
+      issues: [source.issue([], 'a scenario must be a mapping of keys (name, services, streams, ...)')],
     };
   }
+  return { ok: true, source, value };
+}
+
+const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: true } as const;
+
+/**
+ * One parsed YAML document to a plain value, or its first problem: a syntax error (the parser's
+ * later ones mostly follow from the first), an alias without its anchor, an alias bomb.
+ */
+function documentValue(
+  doc: Document.Parsed,
+  lines: LineCounter,
+  file: string,
+): { ok: true; source: ScenarioSource; value: unknown } | { ok: false; issues: ConfigIssue[] } {
+  const at = (offset: number, message: string) => {
+    const p = lines.linePos(offset);
+    return { ok: false as const, issues: [{ file, line: p.line, col: p.col, field: '(syntax)', message }] };
+  };
+  const first = doc.errors[0];
+  if (first) return at(first.pos[0], syntaxMessage(first));
   let badAlias: Alias | null = null;
   visit(doc, {
     Alias(_, node) {
@@ -167,34 +182,17 @@ export function parseScenarioText(text: string, file: string): ReadResult {
   });
   if (badAlias) {
     const alias = badAlias as Alias;
-    const p = lines.linePos(alias.range?.[0] ?? 0);
-    return {
-      ok: false,
-      issues: [
-        {
-          file,
-          line: p.line,
-          col: p.col,
-          field: '(syntax)',
-          message: `unknown alias *${alias.source}: no anchor &${alias.source} is set before it`,
-        },
-      ],
-    };
+    return at(
+      alias.range?.[0] ?? 0,
+      `unknown alias *${alias.source}: no anchor &${alias.source} is set before it`,
+    );
   }
   const source = new ScenarioSource(file, doc, lines);
-  let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: 1000 });
+    return { ok: true, source, value: doc.toJS({ maxAliasCount: 1000 }) };
   } catch (e) {
     return { ok: false, issues: [source.issue([], firstLine((e as Error).message))] };
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return {
-      ok: false,
-      issues: [source.issue([], 'a scenario must be a mapping of keys (name, services, streams, ...)')],
-    };
-  }
-  return { ok: true, source, value };
 }
 
 function syntaxMessage(err: YAMLError): string {
@@ -262,30 +260,13 @@ export function readManifestFile(
   if (!read.ok) return read;
   const text = read.text;
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, {
-    lineCounter: lines,
-    prettyErrors: false,
-    uniqueKeys: true,
-    strict: true,
-  });
+  const docs = parseAllDocuments(text, { lineCounter: lines, ...PARSE_OPTIONS });
   if (!Array.isArray(docs)) return { ok: false, issues: [fileIssue(file, 'holds no YAML document')] };
   const out: ManifestDoc[] = [];
   for (const doc of docs) {
-    const first = doc.errors[0];
-    if (first) {
-      const p = lines.linePos(first.pos[0]);
-      return {
-        ok: false,
-        issues: [{ file, line: p.line, col: p.col, field: '(syntax)', message: syntaxMessage(first) }],
-      };
-    }
-    const source = new ScenarioSource(file, doc, lines);
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: 1000 });
-    } catch (e) {
-      return { ok: false, issues: [source.issue([], firstLine((e as Error).message))] };
-    }
+    const parsed = documentValue(doc, lines, file);
+    if (!parsed.ok) return parsed;
+    const { source, value } = parsed;
     if (value === null || value === undefined) continue; // an empty document between separators
     out.push({ source, value });
   }
