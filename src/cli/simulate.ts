@@ -5,6 +5,7 @@ import { roundDeep, writeRunReport } from '../report/write.js';
 import { parseDurationUs } from '../scenario/duration.js';
 import { loadScenario } from '../scenario/load.js';
 import { DEFAULT_SCENARIO } from './paths.js';
+import { progressBar } from './progress.js';
 
 export interface SimulateArgs {
   file?: string;
@@ -41,7 +42,25 @@ export async function runSimulate(args: SimulateArgs): Promise<number> {
     throw optionIssue('--seed', `must be an integer in [0, 2^32), not ${args.seed}`);
   }
   const outDir = resolve(args.out ?? join('reports', scenario.name));
-  const result = await writeRunReport(scenario, outDir, { seed: args.seed, durationUs, report: args.report });
+  // A progress line only for people watching a terminal; never with --quiet or a redirected stderr.
+  const progress =
+    process.stderr.isTTY && !args.quiet
+      ? progressBar(
+          (durationUs ?? scenario.durationUs) / 1e6,
+          Math.min(scenario.stepUs, durationUs ?? scenario.durationUs) / 1e6,
+        )
+      : null;
+  let result;
+  try {
+    result = await writeRunReport(scenario, outDir, {
+      seed: args.seed,
+      durationUs,
+      report: args.report,
+      onRow: progress ? (r) => progress.onRow(r) : undefined,
+    });
+  } finally {
+    progress?.done();
+  }
   if (args.json) {
     process.stdout.write(`${JSON.stringify(roundDeep(result), null, 2)}\n`);
   } else if (!args.quiet) {

@@ -38,6 +38,7 @@ test('simulate with no file runs the built-in seed-demo-hpa scenario and prints 
     const r = cli(['simulate', '--out', out, '--duration', '2m']);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^seed-demo-hpa: 120 s simulated, seed 1/);
+    assert.equal(r.stderr, '', 'no progress line when stderr is not a terminal');
     for (const svc of ['car-fp32', 'car-int8', 'face-fp32', 'face-int8', 'people', 'total']) {
       assert.match(r.stdout, new RegExp(`^${svc}\\s+1?\\d?\\s`, 'm'));
     }
