@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, scenarioFrom, baseSpec, merge } from '../helpers/scenario.js';
 import { writeRunReport } from '../../src/report/write.js';
+import { loadScenario } from '../../src/scenario/load.js';
+import { fileURLToPath } from 'node:url';
 
 /** A scenario that exercises everything that moves frames: every drop policy, scaling, Pending pods. */
 const churn = {
@@ -129,4 +131,21 @@ test('adding a stream group does not change the draws of another (one random str
   const two = run({ ...churn, streams: [churn.streams[1], { type: 'oldest', fps: 1 }] });
   const offered = (r: typeof one) => r.result.services.find((s) => s.service === 'newest')!.offeredFrames;
   assert.equal(offered(one), offered(two));
+});
+
+test('with HPAs and the metrics pipeline, one seed still gives byte-identical files', async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'inferscale-det-hpa-'));
+  try {
+    const file = fileURLToPath(new URL('../../../scenarios/seed-demo-hpa.yaml', import.meta.url));
+    const scenario = loadScenario(file);
+    await writeRunReport(scenario, join(tmp, 'a'), { durationUs: 300e6, report: false });
+    await writeRunReport(scenario, join(tmp, 'b'), { durationUs: 300e6, report: false });
+    const a = reportFiles(join(tmp, 'a'));
+    const b = reportFiles(join(tmp, 'b'));
+    for (const [f, bytes] of a)
+      assert.ok(bytes.equals(b.get(f)!), `${f} differs between two runs with one seed`);
+    assert.match(a.get('events.csv')!.toString(), /hpa-rescale/);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });
