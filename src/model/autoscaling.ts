@@ -81,6 +81,7 @@ export function onHpaSync(world: World, svc: ServiceState, config: ControllerCon
   svc.hpaMetricTarget = first ? targetOf(first.spec) : null;
   logDecision(world, svc, state, result);
   if (result.scaled) {
+    svc.scaleEvents++;
     svc.desired = result.desiredReplicas;
     world.reconcile(svc);
   }

@@ -77,6 +77,9 @@ export interface ServiceSummary extends FrameKpis {
   meanReplicas: number;
   podsCreated: number;
   podsPendingAtEnd: number;
+  /** Changes of the desired replica count (HPA rescales and manual scales), and per simulated hour. */
+  scaleEvents: number;
+  scaleEventsPerHour: number;
 }
 
 export interface RunResult {
@@ -87,6 +90,9 @@ export interface RunResult {
   services: ServiceSummary[];
   total: FrameKpis;
   events: number;
+  /** Node-hours of every pool's nodes over the run (nodes are static), and their cost at pricePerHour. */
+  nodeHours: number;
+  cost: number;
 }
 
 export function simulate(scenario: Scenario, options: SimulateOptions = {}): RunResult {
@@ -158,6 +164,8 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Run
     services,
     total,
     events,
+    nodeHours: scenario.nodePools.reduce((a, p) => a + p.count, 0) * (durationS / 3600),
+    cost: scenario.nodePools.reduce((a, p) => a + p.count * p.pricePerHour, 0) * (durationS / 3600),
   };
 }
 
@@ -267,5 +275,7 @@ function serviceSummary(world: World, svc: ServiceState, durationS: number): Ser
     meanReplicas: svc.replicaUs / 1e6 / durationS,
     podsCreated: world.pods.filter((p) => p.service === svc).length,
     podsPendingAtEnd: svc.pods.filter((p) => p.phase === Phase.Pending).length,
+    scaleEvents: svc.scaleEvents,
+    scaleEventsPerHour: svc.scaleEvents / (durationS / 3600),
   };
 }

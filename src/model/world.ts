@@ -150,6 +150,8 @@ export class ServiceState {
   stepCpuCoreUs = 0;
   readonly stepLatency = new LatencyHistogram();
   nextOrdinal = 0;
+  /** Changes of the desired replica count. */
+  scaleEvents = 0;
   // Prometheus: the latest scrape of the queue length.
   promQueueUs = -1;
   promQueue = 0;
@@ -611,6 +613,7 @@ export class World {
     const svc = this.services[si];
     const e = svc.cfg.scaleEvents[ei];
     this.emit(svc, 'scale', `manual scale ${svc.desired} -> ${e.replicas} replicas`);
+    if (e.replicas !== svc.desired) svc.scaleEvents++;
     svc.desired = e.replicas;
     this.reconcile(svc);
   }

@@ -79,7 +79,10 @@ export function summaryMarkdown(
   const blocks = [
     `# inferscale run: ${plainLine(scenario?.name ?? result.scenario)}`,
     description,
-    `Seed ${result.seed}, ${result.durationSeconds} s simulated, ${result.stepSeconds} s steps, ${result.events} events.`,
+    `Seed ${result.seed}, ${result.durationSeconds} s simulated, ${result.stepSeconds} s steps, ${result.events} events.` +
+      (result.nodeHours !== undefined
+        ? ` ${fixed(result.nodeHours, 2)} node-hours, cost ${fixed(result.cost, 2)}.`
+        : ''),
     markdownTable(SUMMARY_HEADER, summaryRows(result)),
     pending.length
       ? `Pods still Pending at the end (no node had the CPU they request): ${pending

@@ -73,9 +73,13 @@ function warmUpInput(): ReportInput {
       meanReplicas: 1,
       podsCreated: 1,
       podsPendingAtEnd: 0,
+      scaleEvents: 1,
+      scaleEventsPerHour: 60,
     })),
     total: NO_FRAMES,
     events: 1,
+    nodeHours: 0,
+    cost: 0,
   };
   return collector.finish(result, null);
 }

@@ -227,3 +227,23 @@ test('an empirical service time draws only the values it is given', () => {
   near(s.cpuCoreSeconds / s.inferredFrames, 0.1, 0.15); // mean of the two values
   assert.ok([0.05, 0.15].some((v) => Math.abs(s.latencyP99Seconds! - v) / v < 0.006));
 });
+
+test('KPIs: scale events per hour, node-hours and cost at the pools’ prices', () => {
+  const { result } = run({
+    duration: '30m',
+    nodePools: { pool: { count: 3, cores: 8, pricePerHour: 2.5 } },
+    services: {
+      svc: {
+        scaleEvents: [
+          { at: '10m', replicas: 3 },
+          { at: '20m', replicas: 3 },
+          { at: '25m', replicas: 1 },
+        ],
+      },
+    },
+  });
+  assert.equal(result.services[0].scaleEvents, 2); // the second event changes nothing
+  assert.equal(result.services[0].scaleEventsPerHour, 4);
+  assert.equal(result.nodeHours, 1.5);
+  assert.equal(result.cost, 3.75);
+});
