@@ -80,6 +80,10 @@ export interface ServiceSummary extends FrameKpis {
   /** Changes of the desired replica count (HPA rescales and manual scales), and per simulated hour. */
   scaleEvents: number;
   scaleEventsPerHour: number;
+  /** Seconds in steps whose drop % or p95 latency broke the scenario's `slo` (0 without one). */
+  sloViolationSeconds: number;
+  /** Frames dropped in steps that ended with fewer Ready pods than desired. */
+  framesDroppedWhileScalingUp: number;
 }
 
 export interface RunResult {
@@ -188,6 +192,17 @@ function sample(world: World, stepUs: number, sink: RunSink): void {
         }
       }
     }
+    // KPIs per step: the SLO (drop % and p95 latency of the step) and drops during a scale-up.
+    const slo = world.scenario.slo;
+    const dropPct = svc.stepOffered > 0 ? (100 * svc.stepDropped) / svc.stepOffered : 0;
+    const p95 = svc.stepLatency.total > 0 ? svc.stepLatency.quantileUs(0.95) / 1e6 : null;
+    if (
+      (slo.maxDropPercent !== null && dropPct > slo.maxDropPercent) ||
+      (slo.maxP95LatencySeconds !== null && p95 !== null && p95 > slo.maxP95LatencySeconds)
+    ) {
+      svc.sloViolationUs += stepUs;
+    }
+    if (ready < svc.desired) svc.droppedWhileScalingUp += svc.stepDropped;
     if (sink.row) {
       const usedCores = svc.stepCpuCoreUs / stepUs;
       const denominator = svc.cfg.cpuRequest > 0 ? replicas * svc.cfg.cpuRequest : replicas;
@@ -202,7 +217,7 @@ function sample(world: World, stepUs: number, sink: RunSink): void {
         dropFps: svc.stepDropped / stepS,
         scaleRatio: ratioN > 0 ? ratioSum / ratioN : null,
         cpuUtilization: denominator > 0 ? usedCores / denominator : null,
-        latencyP95S: svc.stepLatency.total > 0 ? svc.stepLatency.quantileUs(0.95) / 1e6 : null,
+        latencyP95S: p95,
         desiredReplicas: svc.desired,
         hpaMetric: svc.hpaMetricValue,
         hpaTarget: svc.hpaMetricTarget,
@@ -276,6 +291,8 @@ function serviceSummary(world: World, svc: ServiceState, durationS: number): Ser
     podsCreated: world.pods.filter((p) => p.service === svc).length,
     podsPendingAtEnd: svc.pods.filter((p) => p.phase === Phase.Pending).length,
     scaleEvents: svc.scaleEvents,
+    sloViolationSeconds: svc.sloViolationUs / 1e6,
+    framesDroppedWhileScalingUp: svc.droppedWhileScalingUp,
     scaleEventsPerHour: svc.scaleEvents / (durationS / 3600),
   };
 }

@@ -152,6 +152,10 @@ export class ServiceState {
   nextOrdinal = 0;
   /** Changes of the desired replica count. */
   scaleEvents = 0;
+  /** Time in steps that broke the scenario's SLO, µs. */
+  sloViolationUs = 0;
+  /** Frames dropped in steps that ended with fewer Ready pods than desired (a scale-up under way). */
+  droppedWhileScalingUp = 0;
   // Prometheus: the latest scrape of the queue length.
   promQueueUs = -1;
   promQueue = 0;

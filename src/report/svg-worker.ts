@@ -75,6 +75,8 @@ function warmUpInput(): ReportInput {
       podsPendingAtEnd: 0,
       scaleEvents: 1,
       scaleEventsPerHour: 60,
+      sloViolationSeconds: 0,
+      framesDroppedWhileScalingUp: 0,
     })),
     total: NO_FRAMES,
     events: 1,

@@ -482,6 +482,10 @@ export function resolveScenario(
       models,
       services,
       streams,
+      slo: {
+        maxDropPercent: spec.slo?.maxDropPercent ?? null,
+        maxP95LatencySeconds: spec.slo?.maxP95LatencySeconds ?? null,
+      },
       controller: {
         syncPeriodUs: ctl.syncPeriod !== undefined ? r.us(ctl.syncPeriod) : 15e6,
         tolerance: ctl.tolerance ?? 0.1,

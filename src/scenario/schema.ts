@@ -312,6 +312,18 @@ export const ScenarioFile = Obj(
     models: Names(Model, 'Models by name.'),
     services: Names(Service, 'Services by inference type (one queue each).'),
     streams: Type.Array(StreamGroup, { maxItems: 100_000 }),
+    slo: Type.Optional(
+      Obj(
+        {
+          maxDropPercent: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+          maxP95LatencySeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 86_400 })),
+        },
+        {
+          description:
+            'Service level objective per service: a step violates it when its drop % or p95 latency exceeds these.',
+        },
+      ),
+    ),
     controller: Type.Optional(ControllerSettings),
     metricsPipeline: Type.Optional(MetricsPipelineSettings),
   },

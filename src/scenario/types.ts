@@ -108,6 +108,8 @@ export interface Scenario {
   services: ServiceConfig[];
   streams: StreamGroupConfig[];
   controller: ControllerConfigResolved;
+  /** Per-service objective; null fields are not checked. */
+  slo: { maxDropPercent: number | null; maxP95LatencySeconds: number | null };
   pipeline: PipelineConfig;
 }
 

@@ -247,3 +247,23 @@ test('KPIs: scale events per hour, node-hours and cost at the pools’ prices', 
   assert.equal(result.nodeHours, 1.5);
   assert.equal(result.cost, 3.75);
 });
+
+test('KPIs: SLO-violation seconds and frames dropped while a scale-up is under way', () => {
+  // 25 FPS offered, 10 FPS per replica: one replica drops 15 FPS (60%) until three serve from 20 s + 5 s.
+  const { result, rows } = run({
+    slo: { maxDropPercent: 1 },
+    services: { svc: { startupDelay: '5s', scaleEvents: [{ at: '20s', replicas: 3 }] } },
+    streams: [{ type: 'svc', fps: 25, phase: 0 }],
+  });
+  const s = result.services[0];
+  const violating = rows.filter((r) => r.offeredFps > 0 && (100 * r.dropFps) / r.offeredFps > 1).length;
+  assert.equal(s.sloViolationSeconds, violating);
+  assert.ok(violating >= 20 && violating <= 27, `violating steps: ${violating}`);
+  // A step counts when it ends with fewer Ready pods than desired: 20 s to 24 s here.
+  const scalingUp = rows
+    .filter((r) => r.readyReplicas < r.desiredReplicas)
+    .reduce((a, r) => a + r.dropFps, 0);
+  assert.equal(s.framesDroppedWhileScalingUp, scalingUp);
+  assert.equal(s.framesDroppedWhileScalingUp, 5 * 15);
+  assert.ok(s.framesDroppedWhileScalingUp > 0);
+});
