@@ -226,7 +226,7 @@ export class World {
   readonly pods: Pod[] = [];
   readonly streams: Stream[] = [];
   readonly groups: GroupState[];
-  private readonly pendingPods: Pod[] = [];
+  private pendingPods: Pod[] = [];
   readonly hpaConfig: ControllerConfig;
   now = 0;
 
@@ -649,10 +649,18 @@ export class World {
     svc.liveCount++;
     if (svc.liveCount > svc.maxReplicas) svc.maxReplicas = svc.liveCount;
     this.emit(svc, 'pod-created', `pod ${podName(pod)}`);
-    this.trySchedule(pod);
+    if (!this.bind(pod)) {
+      this.pendingPods.push(pod);
+      const req = svc.cfg.cpuRequest;
+      const where = Object.keys(svc.cfg.nodeSelector).length
+        ? ' among the pools its nodeSelector matches'
+        : '';
+      this.emit(svc, 'pod-pending', `pod ${podName(pod)}: no node has ${req} CPU free${where}`);
+    }
   }
 
-  private trySchedule(pod: Pod): boolean {
+  /** Binds the pod to the first node (in a stable order) with its CPU request free; false if none. */
+  private bind(pod: Pod): boolean {
     const svc = pod.service;
     const req = svc.cfg.cpuRequest;
     for (const node of this.nodes) {
@@ -675,12 +683,6 @@ export class World {
       this.schedule(this.now + delayUs, Ev.PodReady, pod.id, 0);
       return true;
     }
-    if (!this.pendingPods.includes(pod)) this.pendingPods.push(pod);
-    this.emit(
-      svc,
-      'pod-pending',
-      `pod ${podName(pod)}: no node has ${req} CPU free${Object.keys(svc.cfg.nodeSelector).length ? ` among the pools its nodeSelector matches` : ''}`,
-    );
     return false;
   }
 
@@ -728,19 +730,8 @@ export class World {
     if (pod.node) {
       pod.node.allocatedCpu -= svc.cfg.cpuRequest;
       // Freed CPU: pods that waited for a node try again, oldest first.
-      for (const p of [...this.pendingPods]) {
-        if (this.trySchedulePending(p)) this.pendingPods.splice(this.pendingPods.indexOf(p), 1);
-      }
+      this.pendingPods = this.pendingPods.filter((p) => !this.bind(p));
     }
-  }
-
-  private trySchedulePending(pod: Pod): boolean {
-    const svc = pod.service;
-    const req = svc.cfg.cpuRequest;
-    const fits = this.nodes.some(
-      (n) => fitsSelector(n.pool, svc.cfg.nodeSelector) && n.allocatedCpu + req <= n.pool.cores + 1e-9,
-    );
-    return fits && this.trySchedule(pod);
   }
 
   // ----------------------------------------------------------------------------- sampling
