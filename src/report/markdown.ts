@@ -81,7 +81,7 @@ export function summaryMarkdown(
     description,
     `Seed ${result.seed}, ${result.durationSeconds} s simulated, ${result.stepSeconds} s steps, ${result.events} events.` +
       (result.nodeHours !== undefined
-        ? ` ${fixed(result.nodeHours, 2)} node-hours, cost ${fixed(result.cost, 2)}.`
+        ? ` ${fixed(result.nodeHours, 2)} node-hours${result.cost > 0 ? `, cost ${fixed(result.cost, 2)}` : ' (no pool sets pricePerHour)'}.`
         : ''),
     markdownTable(SUMMARY_HEADER, summaryRows(result)),
     pending.length
