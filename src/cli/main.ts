@@ -33,6 +33,14 @@ await yargs(argv)
         .option('seed', { type: 'number', describe: "Override the scenario's seed" })
         .option('duration', { type: 'string', describe: 'Override the duration (90s, 5m, 1h)' })
         .option('out', { type: 'string', describe: 'Report folder (default reports/<scenario name>)' })
+        .option('seeds', {
+          type: 'number',
+          describe: 'Run N seeds (the seed and the next N-1) and report medians with p5-p95 bands',
+        })
+        .option('workers', {
+          type: 'number',
+          describe: 'Worker threads for --seeds (default: the number of cores); results do not depend on it',
+        })
         .option('json', { type: 'boolean', describe: 'Print summary.json to stdout and nothing else' })
         .option('quiet', { type: 'boolean', describe: 'Print nothing on success' })
         .option('report', {
@@ -44,7 +52,8 @@ await yargs(argv)
         .example('$0 simulate', 'the built-in seed-demo-hpa scenario')
         .example('$0 simulate scenarios/mmck.yaml --seed 7 --duration 1h --out /tmp/mmck', '')
         .example('$0 simulate scenarios/seed-manual-scale.yaml --json > summary.json', '')
-        .example('$0 simulate scenarios/mmck.yaml --duration 24h --no-report', ''),
+        .example('$0 simulate scenarios/mmck.yaml --duration 24h --no-report', '')
+        .example('$0 simulate --seeds 20', 'medians and p5-p95 bands over seeds 1-20'),
     (a) => run(() => runSimulate(a), debug),
   )
   .command(

@@ -25,6 +25,8 @@ function rate(x: number): string {
 
 export interface Progress {
   onRow(row: TimeseriesRow): void;
+  /** `simulate --seeds N`: `done` of the `of` other seeds have finished. */
+  onSeed(done: number, of: number): void;
   done(): void;
 }
 
@@ -52,6 +54,16 @@ export function progressBar(
       const line =
         `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(f * 100).toFixed(0).padStart(3)}% ` +
         `${clock(row.timeS)} / ${clock(durationS)} simulated, ${rate(frames / (elapsedMs / 1000))} frames/s, ETA ${clock(eta)}`;
+      stream.write(`\r${line.slice(0, (stream.columns || 100) - 1)}\x1b[K`);
+    },
+    onSeed(done, of) {
+      const now = performance.now(); // allow-wallclock: progress display only
+      const elapsedMs = now - start;
+      if (elapsedMs < SHOW_AFTER_MS) return;
+      lastDraw = now;
+      shown = true;
+      const eta = ((elapsedMs / 1000) * (of - done)) / done;
+      const line = `other seeds: ${done} / ${of} done, ETA ${clock(eta)}`;
       stream.write(`\r${line.slice(0, (stream.columns || 100) - 1)}\x1b[K`);
     },
     done() {

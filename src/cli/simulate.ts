@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { summaryText } from '../report/markdown.js';
@@ -16,6 +17,10 @@ export interface SimulateArgs {
   quiet?: boolean;
   /** false (--no-report): the CSV and JSON files only. */
   report?: boolean;
+  /** Seeds to run (the seed and the next ones); bands over them. */
+  seeds?: number;
+  /** Worker threads for the seeds after the first (default: the machine's parallelism). */
+  workers?: number;
 }
 
 function optionIssue(field: string, message: string): ConfigError {
@@ -41,6 +46,19 @@ export async function runSimulate(args: SimulateArgs): Promise<number> {
   if (args.seed !== undefined && !(Number.isInteger(args.seed) && args.seed >= 0 && args.seed < 2 ** 32)) {
     throw optionIssue('--seed', `must be an integer in [0, 2^32), not ${args.seed}`);
   }
+  if (args.seeds !== undefined && !(Number.isInteger(args.seeds) && args.seeds >= 1 && args.seeds <= 10000))
+    throw optionIssue('--seeds', `must be an integer from 1 to 10000, not ${args.seeds}`);
+  if (
+    args.workers !== undefined &&
+    !(Number.isInteger(args.workers) && args.workers >= 1 && args.workers <= 256)
+  )
+    throw optionIssue('--workers', `must be an integer from 1 to 256, not ${args.workers}`);
+  const seeds = args.seeds ?? 1;
+  if ((args.seed ?? scenario.seed) + seeds - 1 >= 2 ** 32)
+    throw optionIssue(
+      '--seeds',
+      `the last seed would be ${(args.seed ?? scenario.seed) + seeds - 1}, past 2^32 - 1`,
+    );
   const outDir = resolve(args.out ?? join('reports', scenario.name));
   // A progress line only for people watching a terminal; never with --quiet or a redirected stderr.
   const progress =
@@ -56,6 +74,9 @@ export async function runSimulate(args: SimulateArgs): Promise<number> {
       seed: args.seed,
       durationUs,
       report: args.report,
+      seeds,
+      workers: args.workers ?? availableParallelism(),
+      onSeedDone: progress ? (done, of) => progress.onSeed(done, of) : undefined,
       onRow: progress ? (r) => progress.onRow(r) : undefined,
     });
   } finally {
@@ -65,7 +86,7 @@ export async function runSimulate(args: SimulateArgs): Promise<number> {
     process.stdout.write(`${JSON.stringify(roundDeep(result), null, 2)}\n`);
   } else if (!args.quiet) {
     process.stdout.write(
-      `${scenario.name}: ${result.durationSeconds} s simulated, seed ${result.seed}\n\n${summaryText(result)}\n\nreport: ${outDir}\n`,
+      `${scenario.name}: ${result.durationSeconds} s simulated, seed ${result.seed}\n\n${summaryText(result, result.replications ?? null)}\n\nreport: ${outDir}\n`,
     );
   }
   return 0;

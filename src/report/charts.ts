@@ -19,7 +19,7 @@
 import type { MetricSpec, MetricTarget } from '../autoscale/hpa/types.js';
 import type { ServiceConfig } from '../scenario/types.js';
 import type { ReportInput, SeriesPoint } from './series.js';
-import { MAX_POINTS_PER_SERIES } from './series.js';
+import { MAX_POINTS_PER_SERIES, MEASURES } from './series.js';
 
 export type VlSpec = { [key: string]: unknown };
 
@@ -137,17 +137,7 @@ function short(x: number): string {
  * values, with room above; null when nothing sticks out by more than 3x. (A startup backlog lasts a
  * few dozen steps of a 10-minute run: the 99th percentile would still sit inside it.)
  */
-function outlierCut(
-  points: SeriesPoint[],
-  fields: Field[],
-  keep: number[],
-): { top: number; peak: number } | null {
-  const values: number[] = [];
-  for (const p of points)
-    for (const f of fields) {
-      const v = p[f];
-      if (v !== null) values.push(v);
-    }
+function outlierCut(values: number[], keep: number[]): { top: number; peak: number } | null {
   if (values.length < 20) return null;
   values.sort((a, b) => a - b);
   const p95 = values[Math.floor(0.95 * (values.length - 1))];
@@ -161,11 +151,17 @@ function outlierCut(
 function panelChart(input: ReportInput, options: ChartOptions, def: PanelChart): ChartSpec {
   const color = colorScale(def);
   const fields = def.lines.map((l) => l.field);
-  const byService = new Map<string, SeriesPoint[]>();
-  for (const p of input.points) {
+  // Each panel's drawn values (with several seeds, the bands' upper edges too), for the outlier cut.
+  const byService = new Map<string, number[]>();
+  input.points.forEach((p, i) => {
     if (!byService.has(p.service)) byService.set(p.service, []);
-    byService.get(p.service)!.push(p);
-  }
+    const values = byService.get(p.service)!;
+    const b = input.bands?.[i];
+    for (const f of fields) {
+      const v = b ? b[`${f}_p95`] : p[f];
+      if (v !== null) values.push(v);
+    }
+  });
   const zoomViews: string[] = [];
   const panels = def.services.map((service, i) => {
     const panel: Panel = {
@@ -175,10 +171,10 @@ function panelChart(input: ReportInput, options: ChartOptions, def: PanelChart):
       yTitle: def.yTitle(service),
     };
     const cut = def.cutOutliers
-      ? outlierCut(byService.get(service) ?? [], fields, def.cutOutliers.keepY(service))
+      ? outlierCut(byService.get(service) ?? [], def.cutOutliers.keepY(service))
       : null;
     const lines = linesLayer(def, panel, cut?.top ?? null);
-    const layers: VlSpec[] = [];
+    const layers: VlSpec[] = input.bands ? bandLayers(def, panel, cut?.top ?? null) : [];
     if (options.interactive) {
       // The zoom selection lives in the lines' view (a unit with a field on x).
       const view = `${def.name}_${i}`;
@@ -202,13 +198,15 @@ function panelChart(input: ReportInput, options: ChartOptions, def: PanelChart):
     $schema: SCHEMA,
     title: {
       text: def.title,
-      subtitle: [...def.about, samplingNote(input), ...(def.notes ?? [])],
+      subtitle: [...def.about, samplingNote(input), ...seedNote(input), ...(def.notes ?? [])],
       anchor: 'start',
     },
     datasets: {
-      series: input.points.map((p) => {
+      series: input.points.map((p, i) => {
         const row: Record<string, unknown> = { time: p.time, service: p.service };
         for (const f of fields) row[f] = p[f];
+        const b = input.bands?.[i];
+        if (b) for (const f of fields) ((row[`${f}_p5`] = b[`${f}_p5`]), (row[`${f}_p95`] = b[`${f}_p95`]));
         return row;
       }),
       decisions: input.decisions,
@@ -286,6 +284,56 @@ function linesLayer(def: PanelChart, panel: Panel, yTop: number | null): VlSpec 
         : {}),
     },
   };
+}
+
+/**
+ * The `series` dataset: each point's `fields` (default: all), and with several seeds each field's
+ * `_p5` and `_p95` beside it.
+ */
+export function seriesRows(
+  input: ReportInput,
+  fields: readonly Field[] = MEASURES.map(([m]) => m),
+): VlSpec[] {
+  return input.points.map((p, i) => {
+    const row: VlSpec = { time: p.time, service: p.service };
+    for (const f of fields) row[f] = p[f];
+    const b = input.bands?.[i];
+    if (b) for (const f of fields) ((row[`${f}_p5`] = b[`${f}_p5`]), (row[`${f}_p95`] = b[`${f}_p95`]));
+    return row;
+  });
+}
+
+/** With several seeds: each line's p5-p95 band over the seeds, shaded in the line's colour under it. */
+function bandLayers(def: PanelChart, panel: Panel, yTop: number | null): VlSpec[] {
+  return def.lines.map((l) => ({
+    ...bySeries(panel.service),
+    mark: {
+      type: 'area',
+      opacity: 0.22,
+      color: l.color,
+      interpolate: def.steps ? 'step-before' : 'linear',
+      ...(yTop === null ? {} : { clip: true }),
+    },
+    encoding: {
+      x: panel.x,
+      y: {
+        field: `${l.field}_p5`,
+        type: 'quantitative',
+        title: panel.yTitle,
+        ...(yTop === null ? {} : { scale: { domain: [0, yTop] } }),
+      },
+      y2: { field: `${l.field}_p95` },
+    },
+  }));
+}
+
+function seedNote(input: ReportInput): string[] {
+  const seeds = input.replications?.seeds;
+  if (!seeds) return [];
+  return [
+    `Lines: the median of ${seeds.length} seeds (${seeds[0]}–${seeds[seeds.length - 1]}); shaded: p5–p95 over the seeds` +
+      (input.decisions.length ? `; rules: seed ${seeds[0]}'s decisions.` : '.'),
+  ];
 }
 
 /** A rule at the hovered step with every value of the panel in its tooltip. */

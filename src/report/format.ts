@@ -1,3 +1,5 @@
+import type { TimeseriesRow } from '../model/simulate.js';
+
 /** Number formatting shared by every output, so the same value always prints the same bytes. */
 export function num(x: number | null): string {
   if (x === null || Number.isNaN(x)) return '';
@@ -36,4 +38,32 @@ export function markdownTable(header: string[], rows: string[][]): string {
   const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
   const align = header.map((_, i) => (i === 0 ? '---' : '---:'));
   return [header, align, ...rows].map((r, k) => `| ${(k === 1 ? r : r.map(esc)).join(' | ')} |`).join('\n');
+}
+
+/** A row with its values as timeseries.csv holds them, so charts drawn now and from the file agree. */
+export function asWritten(r: TimeseriesRow): TimeseriesRow {
+  return {
+    ...r,
+    timeS: round6(r.timeS)!,
+    offeredFps: round6(r.offeredFps)!,
+    inferFps: round6(r.inferFps)!,
+    dropFps: round6(r.dropFps)!,
+    scaleRatio: round6(r.scaleRatio),
+    cpuUtilization: round6(r.cpuUtilization),
+    latencyP95S: round6(r.latencyP95S),
+    hpaMetric: round6(r.hpaMetric),
+    hpaTarget: round6(r.hpaTarget),
+  };
+}
+
+/** Rounds every number to 6 decimals so summary.json reads well and stays byte-stable. */
+export function roundDeep<T>(v: T): T {
+  if (typeof v === 'number') return (Number.isFinite(v) ? Number(v.toFixed(6)) : v) as T;
+  if (Array.isArray(v)) return v.map(roundDeep) as T;
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = roundDeep(x);
+    return out as T;
+  }
+  return v;
 }

@@ -16,7 +16,9 @@ import { dirname, join } from 'node:path';
 import type { FrameKpis } from '../model/simulate.js';
 import type { ChartSpec } from './charts.js';
 import { fixed, latency } from './format.js';
-import { SUMMARY_HEADER, summaryRows } from './markdown.js';
+import { seriesRows } from './charts.js';
+import { SUMMARY_HEADER, seedsNote, summaryRows } from './markdown.js';
+import type { Replications } from './replications.js';
 import type { ReportInput } from './series.js';
 import { MAX_TABLE_EVENTS } from './series.js';
 
@@ -117,6 +119,29 @@ function kpiTable(input: ReportInput): string {
   );
 }
 
+/** Every banded figure of summary.json's `replications`: median (p5–p95), per service and the total. */
+function bandsTable(r: Replications): string {
+  const columns = [
+    ...r.services.map((s) => ({ name: s.service, bands: s as Record<string, unknown> })),
+    { name: 'total', bands: r.total as Record<string, unknown> },
+  ];
+  const keys: string[] = [];
+  for (const c of columns)
+    for (const k of Object.keys(c.bands)) if (k !== 'service' && !keys.includes(k)) keys.push(k);
+  const short = (x: number) => String(Number(x.toPrecision(6)));
+  const cell = (v: unknown) => {
+    if (v === undefined) return '';
+    if (v === null) return '-';
+    const b = v as { p5: number; median: number; p95: number };
+    return b.p5 === b.p95 ? short(b.median) : `${short(b.median)} (${short(b.p5)}–${short(b.p95)})`;
+  };
+  const runRows = Object.entries(r.run).map(([k, v]) => [k, ...r.services.map(() => ''), cell(v)]);
+  return table(
+    ['figure', ...columns.map((c) => c.name)],
+    [...keys.map((k) => [k, ...columns.map((c) => cell(c.bands[k]))]), ...runRows],
+  );
+}
+
 function eventsTable(input: ReportInput): string {
   const shown = input.events.length;
   const note =
@@ -182,7 +207,7 @@ export function reportHtml(input: ReportInput, charts: ChartSpec[]): string {
   const { result, scenario } = input;
   const name = scenario?.name ?? result.scenario;
   const payload = {
-    datasets: { series: input.points, decisions: input.decisions },
+    datasets: { series: seriesRows(input), decisions: input.decisions },
     charts: charts.map((c) => {
       const { datasets: _omitted, ...spec } = c.spec;
       return { id: `chart-${c.name}`, spec };
@@ -208,7 +233,8 @@ export function reportHtml(input: ReportInput, charts: ChartSpec[]): string {
     `<p class="meta">Seed ${result.seed}, ${result.durationSeconds} s simulated in ${input.stepSeconds} s steps, ${result.events} events.</p>`,
     kpiCards(result.total, input),
     '<h2 id="summary">Summary</h2>',
-    `<div class="wide">${table(SUMMARY_HEADER, summaryRows(result))}</div>`,
+    input.replications ? `<p>${escapeHtml(seedsNote(input.replications))}</p>` : '',
+    `<div class="wide">${table(SUMMARY_HEADER, summaryRows(result, input.replications))}</div>`,
     pending.length
       ? `<p>Pods still Pending at the end (no node had the CPU they request): ${escapeHtml(
           pending.map((s) => `${s.service} ${s.podsPendingAtEnd}`).join(', '),
@@ -218,6 +244,14 @@ export function reportHtml(input: ReportInput, charts: ChartSpec[]): string {
     '<summary>Every figure of summary.json</summary>',
     `<div class="wide">${kpiTable(input)}</div>`,
     '</details>',
+    input.replications
+      ? [
+          '<details>',
+          `<summary>Every figure over the ${input.replications.seeds.length} seeds: median (p5–p95)</summary>`,
+          `<div class="wide">${bandsTable(input.replications)}</div>`,
+          '</details>',
+        ].join('\n')
+      : '',
     '<h2 id="charts">Charts</h2>',
     '<p>Hover for values; drag to pan and scroll to zoom the time axis (double-click resets).</p>',
     ...charts.map(

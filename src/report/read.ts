@@ -15,7 +15,8 @@ import { DataError } from '../errors.js';
 import type { RunResult } from '../model/simulate.js';
 import type { Scenario } from '../scenario/types.js';
 import { EVENT_COLUMNS, TIMESERIES_COLUMNS } from './columns.js';
-import { ReportCollector, type ReportInput } from './series.js';
+import { BAND_COLUMNS, type BandPoint, type Replications } from './replications.js';
+import { compact, MEASURES, ReportCollector, type ReportInput, type SeriesPoint } from './series.js';
 
 type Json = Record<string, unknown>;
 
@@ -83,7 +84,29 @@ export function readSummary(file: string): RunResult {
     expectNumber(file, path, s as Json, 'podsPendingAtEnd');
   });
   checkKpis(file, 'total.', v.total);
+  if (v.replications !== undefined) checkReplications(file, v.replications, v.services.length);
   return v as unknown as RunResult;
+}
+
+/** summary.json's `replications` (runs with --seeds N), checked for what the tables read. */
+function checkReplications(file: string, r: unknown, services: number): void {
+  const bad = (what: string) => new DataError(`${file}: replications.${what}`);
+  if (!isObject(r)) throw new DataError(`${file}: replications must be an object`);
+  if (!Array.isArray(r.seeds) || r.seeds.length < 2 || !r.seeds.every((x) => Number.isInteger(x)))
+    throw bad('seeds must be an array of at least 2 integer seeds');
+  if (!Array.isArray(r.services) || r.services.length !== services)
+    throw bad(`services must be an array of ${services} entries, one per service`);
+  const bands = (path: string, o: unknown) => {
+    if (!isObject(o)) throw bad(`${path} must be an object`);
+    for (const [k, b] of Object.entries(o)) {
+      if (k === 'service' || b === null) continue;
+      if (!(isObject(b) && ['p5', 'median', 'p95'].every((q) => typeof b[q] === 'number')))
+        throw bad(`${path}.${k} must be null or {p5, median, p95} numbers`);
+    }
+  };
+  r.services.forEach((s, i) => bands(`services[${i}]`, s));
+  bands('total', r.total);
+  bands('run', r.run);
 }
 
 /** scenario.json, checked for what the report reads: names, description, queue capacities, HPAs. */
@@ -152,6 +175,8 @@ export interface RunFolder {
   scenario: Scenario | null;
   timeseriesFile: string;
   eventsFile: string;
+  /** bands.csv, for runs with several seeds. */
+  bandsFile: string | null;
 }
 
 /** Checks the folder, reads summary.json and scenario.json, and checks the CSV files are there. */
@@ -162,8 +187,10 @@ export function openRunFolder(dir: string): RunFolder {
   const scenario = existsSync(scenarioFile) ? readScenario(scenarioFile) : null;
   const timeseriesFile = join(dir, 'timeseries.csv');
   const eventsFile = join(dir, 'events.csv');
-  for (const f of [timeseriesFile, eventsFile]) if (!existsSync(f)) throw new DataError(`${f}: no such file`);
-  return { result, scenario, timeseriesFile, eventsFile };
+  const bandsFile = (result as { replications?: unknown }).replications ? join(dir, 'bands.csv') : null;
+  for (const f of [timeseriesFile, eventsFile, bandsFile])
+    if (f !== null && !existsSync(f)) throw new DataError(`${f}: no such file`);
+  return { result, scenario, timeseriesFile, eventsFile, bandsFile };
 }
 
 /** A run folder as the report needs it: its rows and events streamed through a ReportCollector. */
@@ -173,6 +200,7 @@ export async function readRunFolder(folder: RunFolder | string): Promise<ReportI
     scenario,
     timeseriesFile: ts,
     eventsFile: ev,
+    bandsFile,
   } = typeof folder === 'string' ? openRunFolder(folder) : folder;
   const collector = new ReportCollector(
     Math.round(result.durationSeconds * 1e6),
@@ -207,5 +235,31 @@ export async function readRunFolder(folder: RunFolder | string): Promise<ReportI
       detail: c[3],
     }),
   );
-  return collector.finish(result, scenario);
+  const input = collector.finish(result, scenario);
+  if (bandsFile) await readBands(bandsFile, input);
+  return input;
+}
+
+/** bands.csv into `input`: the medians replace the first seed's points, with their bands. */
+async function readBands(file: string, input: ReportInput): Promise<void> {
+  const points: SeriesPoint[] = [];
+  const bands: BandPoint[] = [];
+  const timesS: number[] = [];
+  await readCsv(file, BAND_COLUMNS, (c, line) => {
+    if (c[1] === '') throw new DataError(`${file}:${line}: service is empty`);
+    const timeS = cellNumber(file, line, 'time_s', c[0]);
+    const point: Record<string, unknown> = { time: compact(timeS / input.timeUnit.seconds), service: c[1] };
+    const band: Record<string, number | null> = {};
+    MEASURES.forEach(([m], i) => {
+      const at = 2 + 3 * i;
+      band[`${m}_p5`] = cellNullable(file, line, BAND_COLUMNS[at], c[at]);
+      point[m] = cellNullable(file, line, BAND_COLUMNS[at + 1], c[at + 1]);
+      band[`${m}_p95`] = cellNullable(file, line, BAND_COLUMNS[at + 2], c[at + 2]);
+    });
+    timesS.push(timeS);
+    points.push(point as unknown as SeriesPoint);
+    bands.push(band as BandPoint);
+  });
+  const replications = (input.result as { replications?: Replications }).replications!;
+  Object.assign(input, { points, bands, pointTimesS: timesS, replications });
 }

@@ -27,7 +27,7 @@ export async function renderReport(
   const svgs = charts.map((chart) => renderer.render(chart.spec, chart.name));
   // 2. The page, with the interactive variants of the same charts; the Markdown summary.
   const html = reportHtml(input, reportCharts(input, { interactive: true }));
-  const markdown = summaryMarkdown(input.result, input.scenario, charts);
+  const markdown = summaryMarkdown(input.result, input.scenario, charts, input.replications);
   // 3. The files, in a fixed order.
   const files: ReportFile[] = [];
   for (const [i, chart] of charts.entries()) {

@@ -12,6 +12,7 @@
  */
 import type { RunResult, TimeseriesRow } from '../model/simulate.js';
 import type { Scenario } from '../scenario/types.js';
+import type { BandPoint, Replications } from './replications.js';
 
 /** At most this many points per series (service and measure) in a chart. */
 export const MAX_POINTS_PER_SERIES = 2000;
@@ -60,9 +61,9 @@ export interface SeriesPoint {
   hpa_target: number | null;
 }
 
-type Measure = Exclude<keyof SeriesPoint, 'time' | 'service'>;
+export type Measure = Exclude<keyof SeriesPoint, 'time' | 'service'>;
 
-const MEASURES: readonly [Measure, keyof TimeseriesRow][] = [
+export const MEASURES: readonly [Measure, keyof TimeseriesRow][] = [
   ['offered_fps', 'offeredFps'],
   ['infer_fps', 'inferFps'],
   ['drop_fps', 'dropFps'],
@@ -102,7 +103,14 @@ export interface ReportInput {
   stepSeconds: number;
   /** Steps averaged into one point (1: every step is a point). */
   bucketSteps: number;
+  /** With several seeds: the median over seeds of each point's values. */
   points: SeriesPoint[];
+  /** Each point's time in seconds, as timeseries.csv writes the step that ends its bucket. */
+  pointTimesS: number[];
+  /** With several seeds (`simulate --seeds N`): the p5 and p95 of each point, in the order of `points`. */
+  bands: BandPoint[] | null;
+  /** With several seeds: every KPI's median and p5-p95 over the seeds. */
+  replications: Replications | null;
   decisions: DecisionMark[];
   /** Decisions that were folded into another's mark because their slot was taken. */
   decisionsFolded: number;
@@ -119,7 +127,7 @@ export function stepCount(durationUs: number, stepUs: number): number {
 }
 
 /** Chart values keep 6 significant digits: enough to draw, and a third of the bytes of full doubles. */
-function compact(x: number): number {
+export function compact(x: number): number {
   return Number(x.toPrecision(6));
 }
 
@@ -137,6 +145,7 @@ export class ReportCollector {
   private readonly stepSeconds: number;
   private readonly buckets = new Map<string, Bucket>();
   private readonly points: SeriesPoint[] = [];
+  private readonly pointTimesS: number[] = [];
   private readonly decisions = new Map<string, DecisionMark>();
   private decisionsFolded = 0;
   private readonly events: EventRow[] = [];
@@ -202,6 +211,9 @@ export class ReportCollector {
       stepSeconds: this.stepSeconds,
       bucketSteps: this.bucketSteps,
       points: this.points,
+      pointTimesS: this.pointTimesS,
+      bands: null,
+      replications: null,
       decisions: [...this.decisions.values()],
       decisionsFolded: this.decisionsFolded,
       decisionSlotSeconds: this.decisionSlotSeconds,
@@ -221,6 +233,7 @@ export class ReportCollector {
       b.counts[i] = 0;
     }
     b.count = 0;
+    this.pointTimesS.push(b.lastTimeS);
     this.points.push(p as unknown as SeriesPoint);
   }
 }

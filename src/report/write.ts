@@ -24,13 +24,23 @@ import { simulate, type RunResult, type SimulateOptions, type TimeseriesRow } fr
 import type { RunEvent } from '../model/world.js';
 import type { Scenario } from '../scenario/types.js';
 import { EVENT_COLUMNS, TIMESERIES_COLUMNS } from './columns.js';
-import { num, round6 } from './format.js';
+import { asWritten, num, round6, roundDeep } from './format.js';
 import { openRunFolder, readRunFolder } from './read.js';
 import { renderReport, type ReportFile } from './render.js';
 import { ReportCollector } from './series.js';
+import {
+  BAND_COLUMNS,
+  bandPoints,
+  bandRecords,
+  runSeed,
+  summarizeSeeds,
+  type Replications,
+} from './replications.js';
+import { runPool } from '../parallel/pool.js';
 import { startSvgWorker } from './svg.js';
 
 export { EVENT_COLUMNS, TIMESERIES_COLUMNS } from './columns.js';
+export { roundDeep } from './format.js';
 
 /**
  * Buffered CSV writer on a file descriptor. Rows are stringified in small batches: a batch of
@@ -84,22 +94,6 @@ function timeseriesCells(r: TimeseriesRow): unknown[] {
   ];
 }
 
-/** A row with its values as timeseries.csv holds them, so charts drawn now and from the file agree. */
-function asWritten(r: TimeseriesRow): TimeseriesRow {
-  return {
-    ...r,
-    timeS: round6(r.timeS)!,
-    offeredFps: round6(r.offeredFps)!,
-    inferFps: round6(r.inferFps)!,
-    dropFps: round6(r.dropFps)!,
-    scaleRatio: round6(r.scaleRatio),
-    cpuUtilization: round6(r.cpuUtilization),
-    latencyP95S: round6(r.latencyP95S),
-    hpaMetric: round6(r.hpaMetric),
-    hpaTarget: round6(r.hpaTarget),
-  };
-}
-
 /**
  * The scenario as run: with --seed and --duration applied, and the source file by its name only
  * (the same scenario gives the same report wherever it sits).
@@ -116,6 +110,12 @@ export function scenarioAsRun(scenario: Scenario, options: { seed?: number; dura
 }
 
 export interface ReportOptions extends Omit<SimulateOptions, 'sink'> {
+  /** Run this many seeds (the seed, then the next ones) and report medians and p5-p95 bands (default 1). */
+  seeds?: number;
+  /** Worker threads for the seeds after the first (default 1: one after another in this thread). */
+  workers?: number;
+  /** Called as each seed after the first finishes. */
+  onSeedDone?: (done: number, of: number) => void;
   /** Called with each time-series row as well (e.g. for progress); optional. */
   onRow?: (row: TimeseriesRow) => void;
   /** Write charts/, index.html and summary.md (default true); false: the CSV and JSON files only. */
@@ -135,7 +135,7 @@ export async function writeRunReport(
   scenario: Scenario,
   outDir: string,
   options: ReportOptions = {},
-): Promise<RunResult> {
+): Promise<RunResult & { replications?: Replications }> {
   const report = options.report ?? true;
   const parent = dirname(outDir);
   mkdirSync(parent, { recursive: true });
@@ -144,15 +144,38 @@ export async function writeRunReport(
   mkdirSync(tmp);
   // The chart renderer warms up on another thread while this one simulates.
   const renderer = report ? startSvgWorker() : null;
+  const asRun = scenarioAsRun(scenario, options);
+  // 0. With several seeds, the others run on worker threads meanwhile (or after, in this thread).
+  const seedCount = options.seeds ?? 1;
+  const others =
+    seedCount > 1
+      ? runPool(
+          Array.from({ length: seedCount - 1 }, (_, i) => ({
+            scenario,
+            seed: asRun.seed + 1 + i,
+            durationUs: options.durationUs,
+          })),
+          {
+            workerUrl: new URL('./seed-worker.js', import.meta.url),
+            workers: options.workers ?? 1,
+            inline: runSeed,
+            onDone: (() => {
+              let done = 0;
+              return () => options.onSeedDone?.(++done, seedCount - 1);
+            })(),
+          },
+        )
+      : null;
+  // Awaited below; a failure before then must not count as unhandled.
+  others?.catch(() => undefined);
   try {
     // 1. Simulate, streaming the CSV files and gathering what the charts draw.
-    const asRun = scenarioAsRun(scenario, options);
-    const collector = report ? new ReportCollector(asRun.durationUs, asRun.stepUs) : null;
+    const collector = report || others ? new ReportCollector(asRun.durationUs, asRun.stepUs) : null;
     const ts = new CsvFile(join(tmp, 'timeseries.csv'), TIMESERIES_COLUMNS);
     const ev = new CsvFile(join(tmp, 'events.csv'), EVENT_COLUMNS);
     let result: RunResult;
     try {
-      const { onRow, report: _report, ...simulateOptions } = options;
+      const { onRow, report: _report, seeds: _s, workers: _w, onSeedDone: _d, ...simulateOptions } = options;
       result = simulate(scenario, {
         ...simulateOptions,
         sink: {
@@ -174,13 +197,26 @@ export async function writeRunReport(
     }
     // 2. The JSON files; the report is made from summary.json's rounded figures, as `report DIR` is.
     const summary = roundDeep(result);
-    writeFileSync(join(tmp, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    const input = collector?.finish(summary, asRun) ?? null;
+    let replications: Replications | undefined;
+    if (others && input) {
+      // 2b. Every seed's KPIs and chart points, in seed order, as medians and bands.
+      const rest = await others;
+      replications = summarizeSeeds([summary, ...rest.map((r) => r.summary)]);
+      const { points, bands } = bandPoints([input.points, ...rest.map((r) => r.points)]);
+      Object.assign(input, { points, bands, replications });
+      writeFileSync(
+        join(tmp, 'bands.csv'),
+        stringify([BAND_COLUMNS as string[], ...bandRecords(points, bands, input.pointTimesS)]),
+      );
+    }
+    const written = replications ? { ...summary, replications } : summary;
+    writeFileSync(join(tmp, 'summary.json'), `${JSON.stringify(written, null, 2)}\n`);
     writeFileSync(join(tmp, 'scenario.json'), `${JSON.stringify(asRun, null, 2)}\n`);
     // 3. Charts, page and summary.md; then the swap.
-    if (collector && renderer)
-      writeFiles(tmp, await renderReport(collector.finish(summary, asRun), renderer));
+    if (input && renderer) writeFiles(tmp, await renderReport(input, renderer));
     swapInto(tmp, outDir);
-    return result;
+    return replications ? { ...result, replications } : result;
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;
@@ -232,16 +268,4 @@ function swapInto(tmp: string, outDir: string): void {
     renameSync(tmp, outDir);
     rmSync(old, { recursive: true, force: true });
   } else renameSync(tmp, outDir);
-}
-
-/** Rounds every number to 6 decimals so summary.json reads well and stays byte-stable. */
-export function roundDeep<T>(v: T): T {
-  if (typeof v === 'number') return (Number.isFinite(v) ? Number(v.toFixed(6)) : v) as T;
-  if (Array.isArray(v)) return v.map(roundDeep) as T;
-  if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = roundDeep(x);
-    return out as T;
-  }
-  return v;
 }
