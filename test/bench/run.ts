@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, tmpdir } from 'node:os';
 import { join, resolve, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { loadScenario, writeRunReport, type Scenario } from '../../src/index.js';
 import { textTable } from '../../src/report/format.js';
@@ -37,6 +38,8 @@ const RSS_CHILD = fileURLToPath(new URL('./rss-child.js', import.meta.url));
 const MMCK: MmckParams = { lambda: 90, mu: 10, c: 10, k: 30, seed: 1 };
 const SIMPY_SPEEDUP_TARGET = 20;
 const RSS_GROWTH_TARGET = 1.2;
+const REPORT_OVERHEAD_TARGET = 0.2;
+const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
 interface Lengths {
   /** Simulated seconds of the timed inferscale runs: long enough for seconds of wall time. */
@@ -244,7 +247,45 @@ async function runBench(s: Settings, tmp: string): Promise<number> {
   const failedRss = rss.filter((r) => r.failed);
   for (const r of failedRss) warnings.push(`RSS run ${r.label} failed: ${r.failed}`);
 
-  // 6. Report.
+  // 6. The default scenario as a user runs it (`inferscale simulate`, a process each): without and with
+  // the charts, page and summary.md; then --seeds on 1 and 2 workers.
+  const reportRuns = s.quick ? 1 : 5;
+  progress(`default scenario: ${reportRuns} runs with --no-report and ${reportRuns} with the report`);
+  const plainWall: number[] = [];
+  const reportWall: number[] = [];
+  for (let i = 0; i < reportRuns; i++) {
+    plainWall.push(cliWall(['simulate', '--quiet', '--no-report', '--out', join(tmp, 'plain')]));
+    reportWall.push(cliWall(['simulate', '--quiet', '--out', join(tmp, 'report')]));
+  }
+  const plainMedian = median(plainWall);
+  const reportMedian = median(reportWall);
+  const overhead = (reportMedian - plainMedian) / plainMedian;
+  const seedCount = s.quick ? 4 : 20;
+  progress(`default scenario: --seeds ${seedCount} on 1 and 2 workers`);
+  const seeds1 = cliWall([
+    'simulate',
+    '--quiet',
+    '--no-report',
+    '--seeds',
+    String(seedCount),
+    '--workers',
+    '1',
+    '--out',
+    join(tmp, 's1'),
+  ]);
+  const seeds2 = cliWall([
+    'simulate',
+    '--quiet',
+    '--no-report',
+    '--seeds',
+    String(seedCount),
+    '--workers',
+    '2',
+    '--out',
+    join(tmp, 's2'),
+  ]);
+
+  // 7. Report.
   const speed = [cold, warm, simpy, cRef];
   const ratio = (a: SpeedRow, b: SpeedRow) =>
     a.framesPerSecond !== null && b.framesPerSecond !== null ? a.framesPerSecond / b.framesPerSecond : null;
@@ -293,11 +334,42 @@ async function runBench(s: Settings, tmp: string): Promise<number> {
         met: met(rssRatio, (x) => x <= RSS_GROWTH_TARGET),
       },
     },
+    defaultScenario: {
+      runs: reportRuns,
+      noReportWallSeconds: plainMedian,
+      reportWallSeconds: reportMedian,
+      seeds: {
+        count: seedCount,
+        oneWorkerWallSeconds: seeds1,
+        twoWorkersWallSeconds: seeds2,
+        speedup: seeds1 / seeds2,
+      },
+    },
     warnings,
+  };
+  report.targets.reportOverhead = {
+    target: REPORT_OVERHEAD_TARGET,
+    measured: overhead,
+    met: met(overhead, (x) => x < REPORT_OVERHEAD_TARGET),
   };
   process.stdout.write(s.json ? `${JSON.stringify(report, null, 2)}\n` : textReport(report, s));
   // Our own runs failing is a bug worth a red exit; a missing SimPy or gcc is only a skipped row.
   return failedRss.length > 0 ? 1 : 0;
+}
+
+/** Wall seconds of one `inferscale ARGS` process (node start-up included, as a user waits for it). */
+function cliWall(args: string[]): number {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+  const wall = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`inferscale ${args.join(' ')} failed (exit ${r.status}): ${r.stderr}`);
+  return wall;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 function toUs(seconds: number): number {
@@ -420,6 +492,13 @@ interface BenchReport {
   targets: {
     simpySpeedup: { target: number; measured: number | null; met: boolean | null };
     rssGrowth: { target: number; measured: number | null; met: boolean | null };
+    reportOverhead?: { target: number; measured: number | null; met: boolean | null };
+  };
+  defaultScenario: {
+    runs: number;
+    noReportWallSeconds: number;
+    reportWallSeconds: number;
+    seeds: { count: number; oneWorkerWallSeconds: number; twoWorkersWallSeconds: number; speedup: number };
   };
   warnings: string[];
 }
@@ -536,6 +615,28 @@ function textReport(r: BenchReport, s: Settings): string {
   );
   if (s.quick)
     out.push(`  --quick: ${short.label} and ${long.label} stand in for 1 h and 24 h (the same 24:1 ratio)`);
+
+  const d = r.defaultScenario;
+  const t3 = r.targets.reportOverhead!;
+  out.push(
+    '',
+    `3. The default scenario (seed-demo-hpa, 10 min simulated) as \`inferscale simulate\` processes, median of ${d.runs}`,
+  );
+  out.push(
+    textTable(
+      ['run', 'wall s'],
+      [
+        ['simulate --no-report (CSV and JSON only)', dec(d.noReportWallSeconds, 3)],
+        ['simulate (charts, index.html, summary.md too)', dec(d.reportWallSeconds, 3)],
+        [`simulate --no-report --seeds ${d.seeds.count} --workers 1`, dec(d.seeds.oneWorkerWallSeconds, 3)],
+        [`simulate --no-report --seeds ${d.seeds.count} --workers 2`, dec(d.seeds.twoWorkersWallSeconds, 3)],
+      ],
+    ),
+  );
+  out.push(
+    `  report overhead: +${dec((t3.measured ?? 0) * 100, 0)}% of the run's wall time; target < ${t3.target * 100}%: ${verdict(t3.met)}`,
+    `  --seeds speed-up, 2 workers over 1: ${times(d.seeds.speedup)}`,
+  );
 
   if (r.warnings.length > 0) out.push('', 'warnings:', ...r.warnings.map((w) => `  - ${w}`));
   return `${out.join('\n')}\n`;
