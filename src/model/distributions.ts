@@ -58,3 +58,29 @@ export function distMean(d: Dist): number {
       return d.values.reduce((a, b) => a + b, 0) / d.values.length;
   }
 }
+
+/**
+ * Squared coefficient of variation (variance / mean²) of a distribution: 0 for a constant, 1 for an
+ * exponential. Queueing approximations take the service time's as their second moment. The normal
+ * is taken before its truncation at 0 (exact when the mean is a few sd above 0, as service times are).
+ */
+export function distScv(d: Dist): number {
+  const mean = distMean(d);
+  if (mean === 0) return 0;
+  switch (d.type) {
+    case 'constant':
+      return 0;
+    case 'uniform':
+      return (d.max - d.min) ** 2 / 12 / mean ** 2;
+    case 'exponential':
+      return 1;
+    case 'normal':
+      return (d.sd / mean) ** 2;
+    case 'lognormal':
+      return d.cv ** 2;
+    case 'empirical': {
+      const variance = d.values.reduce((a, v) => a + (v - mean) ** 2, 0) / d.values.length;
+      return variance / mean ** 2;
+    }
+  }
+}
