@@ -143,9 +143,16 @@ export async function chartStates(page: Page): Promise<ChartState[]> {
  * their states. On a timeout the error says where each chart was and what the page logged.
  */
 export async function waitForCharts(page: Page, log: PageLog, timeoutMs = 30_000): Promise<ChartState[]> {
-  const done = `(() => { const s = ${CHART_STATE}; return s.length > 0 && s.every((c) => c.failed !== null || c.painted > 0); })()`;
+  // A cheap check while the views are being made, then the pixel count (a canvas exists before
+  // the view has drawn on it).
+  const made = `(() => { const c = [...document.querySelectorAll('div.chart')];
+    return c.length > 0 && c.every((el) => el.classList.contains('failed') || el.querySelector('.marks')); })()`;
+  const drawn = `${CHART_STATE}.every((c) => c.failed !== null || c.painted > 0)`;
+  const start = Date.now();
   try {
-    await page.waitForFunction(done, null, { timeout: timeoutMs, polling: 100 });
+    await page.waitForFunction(made, null, { timeout: timeoutMs, polling: 100 });
+    const left = Math.max(1000, timeoutMs - (Date.now() - start));
+    await page.waitForFunction(drawn, null, { timeout: left, polling: 250 });
   } catch (e) {
     const states = await chartStates(page).catch(() => []);
     throw new Error(
