@@ -4,7 +4,10 @@ import { ConfigError, DataError, InvariantError, formatIssue } from '../errors.j
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
-export const EXIT_BUG = 3;
+/** A plan (or another search) that found no answer meeting its objectives: an answer, not an error. */
+export const EXIT_INFEASIBLE = 3;
+/** An internal invariant broke: a bug (sysexits' EX_SOFTWARE). */
+export const EXIT_BUG = 70;
 
 export function reportError(e: unknown, debug: boolean): number {
   if (e instanceof ConfigError) {

@@ -5,6 +5,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT_USAGE, reportError } from './errors.js';
+import { runPlan } from './plan.js';
 import { runReport } from './report.js';
 import { runSchema } from './schema.js';
 import { runSimulate } from './simulate.js';
@@ -57,12 +58,70 @@ await yargs(argv)
     (a) => run(() => runSimulate(a), debug),
   )
   .command(
+    'plan <file>',
+    'Size a scenario for its SLO: replicas, nodes and cost per node pool and precision, the cheapest plan, its manifests',
+    (y) =>
+      y
+        .positional('file', {
+          type: 'string',
+          demandOption: true,
+          describe: 'Scenario with an slo; its node pools are the candidates',
+        })
+        .option('seeds', {
+          type: 'number',
+          describe: 'Seeds each simulated check must meet the SLO on (default 5)',
+        })
+        .option('confirm-duration', {
+          type: 'string',
+          describe: 'Simulated length of each check at peak load (default 2m)',
+        })
+        .option('confirm', {
+          type: 'boolean',
+          default: true,
+          describe: 'Confirm the analytic guess by simulation; --no-confirm gives the analytic figures only',
+        })
+        .option('precisions', {
+          type: 'string',
+          describe: 'Precisions to compare, comma-separated (default fp32,int8)',
+        })
+        .option('workers', {
+          type: 'number',
+          describe: 'Worker threads for the simulated checks (default: the cores)',
+        })
+        .option('out', { type: 'string', describe: 'Report folder (default reports/<scenario name>-plan)' })
+        .option('json', { type: 'boolean', describe: 'Print plan.json to stdout' })
+        .option('quiet', { type: 'boolean', describe: 'Print nothing on success' })
+        .example('$0 plan scenarios/plan-seed.yaml', 'which CPU, how many replicas and nodes, at what cost')
+        .example(
+          '$0 plan scenarios/plan-seed.yaml --seeds 10 --confirm-duration 5m',
+          'a stricter confirmation',
+        )
+        .example('$0 plan scenarios/plan-seed.yaml --no-confirm --json', 'the analytic stage alone, as JSON'),
+    (a) =>
+      run(
+        () =>
+          runPlan({
+            file: a.file as string,
+            seeds: a.seeds,
+            confirmDuration: a['confirm-duration'] as string | undefined,
+            confirm: a.confirm,
+            precisions: a.precisions,
+            workers: a.workers,
+            out: a.out,
+            json: a.json,
+            quiet: a.quiet,
+          }),
+        debug,
+      ),
+  )
+  .command(
     'report <dir>',
     "Regenerate a run folder's charts, index.html and summary.md from its CSV and JSON files, without simulating",
     (y) =>
       y
         .positional('dir', { type: 'string', demandOption: true, describe: 'A folder written by simulate' })
         .option('quiet', { type: 'boolean', describe: 'Print nothing on success' })
+        .example('$0 plan scenarios/plan-seed.yaml', 'replicas, nodes and cost per CPU type for an SLO')
         .example('$0 report reports/seed-demo-hpa', 'redraw a run (one made with --no-report, say)'),
     (a) => run(() => runReport({ dir: a.dir as string, quiet: a.quiet }), debug),
   )
@@ -83,11 +142,12 @@ await yargs(argv)
   )
   .example('$0 simulate', 'simulate the built-in seed-demo-hpa scenario into reports/seed-demo-hpa/')
   .example('$0 simulate scenarios/mmck.yaml --seed 7 --duration 1h', 'another scenario, seed and length')
+  .example('$0 plan scenarios/plan-seed.yaml', 'replicas, nodes and cost per CPU type for an SLO')
   .example('$0 report reports/seed-demo-hpa', "redraw a run's charts and page from its CSV and JSON files")
   .example('$0 validate my-cluster.yaml', 'check a scenario; every problem as file:line:col field: message')
   .example('$0 schema > scenario.schema.json', 'the JSON Schema for editors')
   .option('debug', { type: 'boolean', describe: 'Show stack traces on errors' })
-  .demandCommand(1, 'Name a command: simulate, report, validate or schema.')
+  .demandCommand(1, 'Name a command: simulate, plan, report, validate or schema.')
   .strict()
   .recommendCommands()
   .help()

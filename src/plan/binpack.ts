@@ -30,7 +30,9 @@ export function firstFitDecreasing(items: readonly PackItem[], capacity: number)
   const eps = 1e-9;
   for (const { item } of order) {
     if (item.cpu > capacity + eps)
-      throw new Error(`a pod of ${item.owner} requests ${item.cpu} cores; a node has ${capacity} allocatable`);
+      throw new Error(
+        `a pod of ${item.owner} requests ${item.cpu} cores; a node has ${capacity} allocatable`,
+      );
     let n = used.findIndex((u) => u + item.cpu <= capacity + eps);
     if (n < 0) {
       n = used.length;
@@ -49,5 +51,7 @@ export function firstFitDecreasing(items: readonly PackItem[], capacity: number)
 
 /** `count` pods of each service, as pack items. */
 export function podsOf(services: readonly { service: string; replicas: number; cpu: number }[]): PackItem[] {
-  return services.flatMap((s) => Array.from({ length: s.replicas }, () => ({ owner: s.service, cpu: s.cpu })));
+  return services.flatMap((s) =>
+    Array.from({ length: s.replicas }, () => ({ owner: s.service, cpu: s.cpu })),
+  );
 }

@@ -72,7 +72,10 @@ export function confirmScenario(job: ConfirmJob): Scenario {
     ],
     streams: s.streams
       .filter((g) => g.type === job.service)
-      .map((g) => ({ ...g, count: { kind: 'points' as const, changes: [{ atUs: 0, count: countRange(g.count).max }] } })),
+      .map((g) => ({
+        ...g,
+        count: { kind: 'points' as const, changes: [{ atUs: 0, count: countRange(g.count).max }] },
+      })),
     slo: { maxDropPercent: null, maxP95LatencySeconds: null },
   };
 }
@@ -94,5 +97,10 @@ export function confirm(job: ConfirmJob, slo: Slo): ConfirmOutcome {
     if (r.latencyP95Seconds !== null) p95 = Math.max(p95 ?? 0, r.latencyP95Seconds);
     else if (r.inferredFrames === 0 && r.offeredFrames > 0) p95 = Infinity;
   }
-  return { replicas: job.replicas, dropPercent, p95LatencySeconds: p95, meets: meetsSlo(dropPercent, p95, slo) };
+  return {
+    replicas: job.replicas,
+    dropPercent,
+    p95LatencySeconds: p95,
+    meets: meetsSlo(dropPercent, p95, slo),
+  };
 }

@@ -29,6 +29,8 @@ import {
 import { serviceLoads, serviceTime, type ServiceLoad } from './workload.js';
 
 export const HOURS_PER_MONTH = 730;
+/** The highest CPU utilization target a plan's HPA gets (see hpaFor). */
+export const MAX_CPU_TARGET = 80;
 export const PRECISIONS: readonly PrecisionName[] = ['fp32', 'int8'];
 
 export interface PlanOptions {
@@ -128,7 +130,10 @@ export function arrivalProcess(scenario: Scenario, service: string): ArrivalProc
   const periodic = groups.filter((g) => g.arrivals === 'periodic');
   // One periodic stream (or streams spread evenly in phase) arrives evenly spaced; random phases
   // bunch up within a period and are treated as Poisson (the safe side; the simulation settles it).
-  const streams = periodic.reduce((n, g) => n + (g.count.kind === 'points' ? Math.max(0, ...g.count.changes.map((c) => c.count)) : 2), 0);
+  const streams = periodic.reduce(
+    (n, g) => n + (g.count.kind === 'points' ? Math.max(0, ...g.count.changes.map((c) => c.count)) : 2),
+    0,
+  );
   const even = periodic.length === 1 && (streams === 1 || periodic[0].phase.mode === 'spread');
   if (even && groups.length === 1) return { kind: 'periodic', jitterSeconds: periodic[0].jitterUs / 1e6 };
   return { kind: 'poisson' };
@@ -298,12 +303,16 @@ export function searchReplicas(job: SearchJob): SimulatedFigures {
 function missText(o: ConfirmOutcome, slo: Slo): string {
   const parts: string[] = [];
   if (slo.maxDropPercent !== null && o.dropPercent > slo.maxDropPercent)
-    parts.push(`drop ${o.dropPercent.toFixed(2)}% > ${slo.maxDropPercent}% by ${(o.dropPercent - slo.maxDropPercent).toFixed(2)} points`);
+    parts.push(
+      `drop ${o.dropPercent.toFixed(2)}% > ${slo.maxDropPercent}% by ${(o.dropPercent - slo.maxDropPercent).toFixed(2)} points`,
+    );
   if (slo.maxP95LatencySeconds !== null) {
     const p = o.p95LatencySeconds;
     if (p === null) parts.push('no frame finished');
     else if (p > slo.maxP95LatencySeconds)
-      parts.push(`p95 ${p.toFixed(3)} s > ${slo.maxP95LatencySeconds} s by ${(p - slo.maxP95LatencySeconds).toFixed(3)} s`);
+      parts.push(
+        `p95 ${p.toFixed(3)} s > ${slo.maxP95LatencySeconds} s by ${(p - slo.maxP95LatencySeconds).toFixed(3)} s`,
+      );
   }
   return parts.join('; ');
 }
@@ -317,8 +326,10 @@ function hpaFor(p: ServicePlan, input: QueueingInput, slo: Slo): ServicePlan['hp
     const quiet = minReplicasAt({ ...input, arrivalRatePerSecond: p.minFps }, slo);
     minReplicas = Math.min(p.replicas, Math.max(1, quiet ?? p.replicas));
   }
-  // CPU use per pod over its request is the busy share of its threads: keep it where the peak plan has it.
-  const target = Math.max(10, Math.min(95, Math.floor(atPeak.utilisation * 100)));
+  // CPU use per pod over its request is the busy share of its threads: aim where the peak plan has
+  // it, but never above MAX_CPU_TARGET. A pod at its CPU limit reads 100%, so with a target above
+  // 100 / (1 + tolerance) ≈ 91% an overloaded service would look within tolerance and never grow.
+  const target = Math.max(10, Math.min(MAX_CPU_TARGET, Math.floor(atPeak.utilisation * 100)));
   return { minReplicas, maxReplicas: p.replicas, targetCpuUtilization: target };
 }
 
@@ -337,7 +348,9 @@ export async function planScenario(scenario: Scenario, options: PlanOptions): Pr
   for (const pool of scenario.nodePools) {
     const cpu = scenario.cpuCatalog[pool.cpuType];
     for (const precision of options.precisions) {
-      const stages = scenario.services.map((svc, i) => analyticStage(scenario, svc, loads[i], pool, precision, slo));
+      const stages = scenario.services.map((svc, i) =>
+        analyticStage(scenario, svc, loads[i], pool, precision, slo),
+      );
       inputs.push(stages.map((s) => s.input));
       candidates.push({
         pool: pool.name,
@@ -397,7 +410,8 @@ export async function planScenario(scenario: Scenario, options: PlanOptions): Pr
       const s = candidates[ci].services[si];
       s.simulated = r;
       s.replicas = r.replicas;
-      s.analyticError = r.replicas !== null && s.analytic.replicas !== null ? r.replicas - s.analytic.replicas : null;
+      s.analyticError =
+        r.replicas !== null && s.analytic.replicas !== null ? r.replicas - s.analytic.replicas : null;
     });
   }
   // 3. Nodes, cost, feasibility per candidate; HPAs.
@@ -416,7 +430,9 @@ export async function planScenario(scenario: Scenario, options: PlanOptions): Pr
     c.podsPerNode = packing.perNode;
     c.costPerMonth = packing.nodes * c.pricePerHour * HOURS_PER_MONTH;
     if (packing.nodes > c.nodesAvailable)
-      c.problems.push(`needs ${packing.nodes} nodes; the pool has ${c.nodesAvailable} (${packing.nodes - c.nodesAvailable} short)`);
+      c.problems.push(
+        `needs ${packing.nodes} nodes; the pool has ${c.nodesAvailable} (${packing.nodes - c.nodesAvailable} short)`,
+      );
     c.feasible = c.problems.length === 0;
   });
   // 4. The cheapest feasible candidate (ties: fewer nodes, then the earlier candidate).
@@ -424,7 +440,8 @@ export async function planScenario(scenario: Scenario, options: PlanOptions): Pr
   candidates.forEach((c, i) => {
     if (!c.feasible) return;
     const b = best === null ? null : candidates[best];
-    if (!b || c.costPerMonth! < b.costPerMonth! || (c.costPerMonth === b.costPerMonth && c.nodes! < b.nodes!)) best = i;
+    if (!b || c.costPerMonth! < b.costPerMonth! || (c.costPerMonth === b.costPerMonth && c.nodes! < b.nodes!))
+      best = i;
   });
   return {
     scenario: scenario.name,

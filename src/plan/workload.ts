@@ -11,7 +11,13 @@
 import { distMean, distScv } from '../model/distributions.js';
 import { cfsFactor, frameSecondsAtFullSpeed } from '../model/throughput.js';
 import type { PrecisionName } from '../scenario/schema.js';
-import type { CountSchedule, ModelConfig, Scenario, ServiceConfig, StreamGroupConfig } from '../scenario/types.js';
+import type {
+  CountSchedule,
+  ModelConfig,
+  Scenario,
+  ServiceConfig,
+  StreamGroupConfig,
+} from '../scenario/types.js';
 
 /** Most and fewest active streams a schedule ever has. */
 export function countRange(schedule: CountSchedule): { min: number; max: number } {
@@ -87,7 +93,11 @@ export function serviceTime(
   }
   const cpu = scenario.cpuCatalog[cpuType];
   if (!cpu) throw new Error(`no CPU type ${cpuType} in the scenario's catalog`);
-  return { meanSeconds: frameSecondsAtFullSpeed(modelAt(scenario, svc, precision), precision, cpu, svc.threads) / cfs, scv: 0 };
+  return {
+    meanSeconds:
+      frameSecondsAtFullSpeed(modelAt(scenario, svc, precision), precision, cpu, svc.threads) / cfs,
+    scv: 0,
+  };
 }
 
 /**
