@@ -54,6 +54,8 @@ export interface AnalyticFigures {
   exact: boolean;
   /** Why no replica count meets the SLO analytically, when none does. */
   infeasible: string | null;
+  /** True when no replica count can help (a latency objective below the service time itself, zero drops with random arrivals): nothing is simulated. */
+  hopeless: boolean;
 }
 
 export interface SimulatedFigures {
@@ -145,7 +147,9 @@ export function cpuPerPod(svc: ServiceConfig): number {
   return Math.max(svc.cpuRequest, busy);
 }
 
-function analyticFigures(e: ReplicaEvaluation | null): Omit<AnalyticFigures, 'replicas' | 'infeasible'> {
+function analyticFigures(
+  e: ReplicaEvaluation | null,
+): Omit<AnalyticFigures, 'replicas' | 'infeasible' | 'hopeless'> {
   return {
     dropPercent: e?.dropPercent ?? null,
     p95LatencySeconds: e && Number.isFinite(e.p95LatencySeconds) ? e.p95LatencySeconds : null,
@@ -181,15 +185,21 @@ function analyticStage(
     analytic = {
       ...analyticFigures(null),
       replicas: null,
+      hopeless: true,
       infeasible: `a pod requests ${cpu} CPU; a ${pool.name} node has ${allocatable} allocatable`,
     };
   } else if (load.peakFps === 0) {
-    analytic = { ...analyticFigures(null), replicas: 0, infeasible: null };
+    analytic = { ...analyticFigures(null), replicas: 0, infeasible: null, hopeless: false };
   } else {
     const r = minReplicas(input, slo);
     analytic = r.feasible
-      ? { ...analyticFigures(r.evaluation), replicas: r.replicas, infeasible: null }
-      : { ...analyticFigures(r.evaluation), replicas: null, infeasible: r.message };
+      ? { ...analyticFigures(r.evaluation), replicas: r.replicas, infeasible: null, hopeless: false }
+      : {
+          ...analyticFigures(r.evaluation),
+          replicas: null,
+          infeasible: r.message,
+          hopeless: r.reason !== 'max-replicas',
+        };
   }
   return {
     input,
@@ -377,7 +387,7 @@ export async function planScenario(scenario: Scenario, options: PlanOptions): Pr
     const jobs: { at: [number, number]; job: SearchJob }[] = [];
     candidates.forEach((c, ci) =>
       c.services.forEach((s, si) => {
-        if (s.maxReplicas === 0 || s.peakFps === 0) return;
+        if (s.maxReplicas === 0 || s.peakFps === 0 || s.analytic.hopeless) return;
         jobs.push({
           at: [ci, si],
           job: {
