@@ -285,6 +285,16 @@ async function runBench(s: Settings, tmp: string): Promise<number> {
     join(tmp, 's2'),
   ]);
 
+  progress('plan scenarios/plan-seed.yaml (5 seeds, 2 min checks)');
+  const planWall = cliWall([
+    'plan',
+    join(ROOT, 'scenarios', 'plan-seed.yaml'),
+    '--quiet',
+    '--out',
+    join(tmp, 'plan'),
+    ...(s.quick ? ['--seeds', '1', '--confirm-duration', '20s'] : []),
+  ]);
+
   // 7. Report.
   const speed = [cold, warm, simpy, cRef];
   const ratio = (a: SpeedRow, b: SpeedRow) =>
@@ -499,6 +509,7 @@ interface BenchReport {
     noReportWallSeconds: number;
     reportWallSeconds: number;
     seeds: { count: number; oneWorkerWallSeconds: number; twoWorkersWallSeconds: number; speedup: number };
+    planWallSeconds: number;
   };
   warnings: string[];
 }
@@ -630,12 +641,17 @@ function textReport(r: BenchReport, s: Settings): string {
         ['simulate (charts, index.html, summary.md too)', dec(d.reportWallSeconds, 3)],
         [`simulate --no-report --seeds ${d.seeds.count} --workers 1`, dec(d.seeds.oneWorkerWallSeconds, 3)],
         [`simulate --no-report --seeds ${d.seeds.count} --workers 2`, dec(d.seeds.twoWorkersWallSeconds, 3)],
+        [
+          `plan scenarios/plan-seed.yaml${s.quick ? ' --seeds 1 --confirm-duration 20s' : ''}`,
+          dec(d.planWallSeconds, 3),
+        ],
       ],
     ),
   );
   out.push(
     `  report overhead: +${dec((t3.measured ?? 0) * 100, 0)}% of the run's wall time; target < ${t3.target * 100}%: ${verdict(t3.met)}`,
     `  --seeds speed-up, 2 workers over 1: ${times(d.seeds.speedup)}`,
+    `  plan-seed (the seed's five types at 12-40 streams each, 8 candidates): target < 60 s: ${verdict(s.quick ? null : d.planWallSeconds < 60)}`,
   );
 
   if (r.warnings.length > 0) out.push('', 'warnings:', ...r.warnings.map((w) => `  - ${w}`));
