@@ -354,6 +354,7 @@ async function runBench(s: Settings, tmp: string): Promise<number> {
         twoWorkersWallSeconds: seeds2,
         speedup: seeds1 / seeds2,
       },
+      planWallSeconds: planWall,
     },
     warnings,
   };
