@@ -17,6 +17,7 @@ import {
   planJson,
   planMarkdown,
   replicasChart,
+  sloChart,
   type PlanFile,
 } from '../plan/report.js';
 import { renderSvg } from '../report/svg.js';
@@ -115,9 +116,11 @@ async function planFiles(
   input: Record<string, unknown>,
   scenario: Scenario,
 ): Promise<PlanFile[]> {
+  const slo = sloChart(plan);
   const charts: { name: string; spec: Record<string, unknown> }[] = [
     { name: 'cost', spec: costChart(plan) },
     { name: 'replicas', spec: replicasChart(plan) },
+    ...(slo ? [{ name: 'slo', spec: slo }] : []),
   ];
   const svgs: { name: string; svg: string }[] = [];
   for (const c of charts) svgs.push({ name: c.name, svg: (await renderSvg(c.spec, `plan-${c.name}`)).svg });

@@ -65,8 +65,8 @@ export interface SimulatedFigures {
   p95LatencySeconds: number | null;
   /** Worst seed at `replicas - 1` (null at 1 replica): what one fewer misses. */
   fewer: { dropPercent: number; p95LatencySeconds: number | null } | null;
-  /** Replica counts simulated, in order, with their verdict. */
-  tried: { replicas: number; meets: boolean }[];
+  /** Replica counts simulated, in order, with the worst seed's figures and the verdict. */
+  tried: { replicas: number; meets: boolean; dropPercent: number; p95LatencySeconds: number | null }[];
   infeasible: string | null;
 }
 
@@ -90,6 +90,8 @@ export interface ServicePlan {
   replicas: number | null;
   /** simulated − analytic, when both exist. */
   analyticError: number | null;
+  /** The analytic drop % and p95 around the plan (for the SLO chart). */
+  curve: { replicas: number; dropPercent: number; p95LatencySeconds: number | null }[];
   hpa: { minReplicas: number; maxReplicas: number; targetCpuUtilization: number } | null;
 }
 
@@ -221,8 +223,23 @@ function analyticStage(
       replicas: analytic.replicas,
       analyticError: null,
       hpa: null,
+      curve: [],
     },
   };
+}
+
+/** Analytic figures from a few replicas under the plan to a few over it. */
+function curveAround(input: QueueingInput, center: number, max: number): ServicePlan['curve'] {
+  const out: ServicePlan['curve'] = [];
+  for (let c = Math.max(1, center - 6); c <= Math.min(max, center + 3); c++) {
+    const e = evaluateReplicas(input, c);
+    out.push({
+      replicas: c,
+      dropPercent: e.dropPercent,
+      p95LatencySeconds: Number.isFinite(e.p95LatencySeconds) ? e.p95LatencySeconds : null,
+    });
+  }
+  return out;
 }
 
 /** A simulated search, as a worker runs it. */
@@ -245,14 +262,19 @@ export interface SearchJob {
  * it does), then bisect the bracket.
  */
 export function searchReplicas(job: SearchJob): SimulatedFigures {
-  const tried: { replicas: number; meets: boolean }[] = [];
+  const tried: SimulatedFigures['tried'] = [];
   const seen = new Map<number, ConfirmOutcome>();
   const check = (replicas: number): ConfirmOutcome => {
     let o = seen.get(replicas);
     if (!o) {
       o = confirm({ ...job, replicas }, job.slo);
       seen.set(replicas, o);
-      tried.push({ replicas, meets: o.meets });
+      tried.push({
+        replicas,
+        meets: o.meets,
+        dropPercent: o.dropPercent,
+        p95LatencySeconds: o.p95LatencySeconds,
+      });
     }
     return o;
   };
@@ -430,6 +452,8 @@ export async function planScenario(scenario: Scenario, options: PlanOptions): Pr
       const why = s.simulated?.infeasible ?? s.analytic.infeasible;
       if (s.replicas === null) c.problems.push(`${s.service}: ${why ?? 'no replica count meets the SLO'}`);
       else s.hpa = hpaFor(s, inputs[ci][si], slo);
+      if (s.replicas !== null && s.replicas > 0)
+        s.curve = curveAround(inputs[ci][si], s.replicas, Math.max(1, s.maxReplicas));
     }
     if (c.problems.length > 0) return;
     const packing = firstFitDecreasing(

@@ -296,6 +296,63 @@ export function replicasChart(plan: Plan): VlSpec {
   };
 }
 
+/** For the chosen candidate: the SLO's metric against replicas, analytic line and simulated points, and the threshold. */
+export function sloChart(plan: Plan): VlSpec | null {
+  if (plan.best === null) return null;
+  const c = plan.candidates[plan.best];
+  const byDrop = plan.slo.maxDropPercent !== null;
+  const metric = byDrop ? 'drop %' : 'p95 latency (s)';
+  const threshold = byDrop ? plan.slo.maxDropPercent! : plan.slo.maxP95LatencySeconds!;
+  const pick = (d: { dropPercent: number; p95LatencySeconds: number | null }) =>
+    byDrop ? d.dropPercent : d.p95LatencySeconds;
+  const values = c.services
+    .flatMap((s) => [
+      ...s.curve.map((d) => ({
+        service: s.service,
+        replicas: d.replicas,
+        value: pick(d),
+        stage: 'analytic',
+      })),
+      ...(s.simulated?.tried ?? []).map((d) => ({
+        service: s.service,
+        replicas: d.replicas,
+        value: pick(d),
+        stage: 'simulated (worst seed)',
+      })),
+    ])
+    .filter((v) => v.value !== null);
+  const x = { field: 'replicas', type: 'quantitative', title: 'replicas' };
+  const y = { field: 'value', type: 'quantitative', title: metric, scale: { type: 'symlog' } };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {
+      text: `${metric} against replicas: ${label(c)}`,
+      subtitle: `Lines: the analytic stage; points: simulated replica counts; dashed: the SLO (${threshold}).`,
+      anchor: 'start',
+    },
+    width: 560,
+    height: 260,
+    layer: [
+      {
+        data: { values: values.filter((v) => v.stage === 'analytic') },
+        mark: { type: 'line', point: false },
+        encoding: { x, y, color: { field: 'service', type: 'nominal' } },
+      },
+      {
+        data: { values: values.filter((v) => v.stage !== 'analytic') },
+        mark: { type: 'point', shape: 'cross', size: 80, filled: true },
+        encoding: { x, y, color: { field: 'service', type: 'nominal' } },
+      },
+      {
+        data: { values: [{ threshold }] },
+        mark: { type: 'rule', strokeDash: [5, 3], color: '#e45756' },
+        encoding: { y: { field: 'threshold', type: 'quantitative' } },
+      },
+    ],
+    config: { aria: false },
+  };
+}
+
 export function planHtml(plan: Plan, svgs: { name: string; svg: string }[]): string {
   const table = (header: string[], rows: string[][]) =>
     `<table>\n<thead><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>\n<tbody>\n${rows
