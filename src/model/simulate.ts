@@ -12,6 +12,8 @@ import type { LatencyHistogram } from '../metrics/histogram.js';
 import { LatencyHistogram as Histogram } from '../metrics/histogram.js';
 import type { Scenario } from '../scenario/types.js';
 import { Ev, PRIORITY } from './events.js';
+import { loadStepsUs } from './load-steps.js';
+import { DEFAULT_RECOVERY_DROP_PERCENT, RecoveryTracker, type LoadStepRecovery } from './recovery.js';
 import { Phase, World, type RunEvent, type ServiceState } from './world.js';
 
 export type { RunEvent } from './world.js';
@@ -68,6 +70,11 @@ export interface FrameKpis {
   latencyP95Seconds: number | null;
   latencyP99Seconds: number | null;
   replicaSeconds: number;
+  /**
+   * Replica-seconds that only the HPA's scale-down stabilization window kept: per sync interval,
+   * the live pods beyond what that sync would have set with no window, up to the desired count.
+   */
+  replicaSecondsHeldByStabilization: number;
   maxReplicas: number;
   cpuCoreSeconds: number;
 }
@@ -84,6 +91,12 @@ export interface ServiceSummary extends FrameKpis {
   sloViolationSeconds: number;
   /** Frames dropped in steps that ended with fewer Ready pods than desired. */
   framesDroppedWhileScalingUp: number;
+  /** Each rise of the scheduled offered load (load-steps.ts) and the time to recover from it (recovery.ts). */
+  loadSteps: LoadStepRecovery[];
+  /** The longest recoverySeconds; null when a load step never recovered or there is none. */
+  maxRecoverySeconds: number | null;
+  /** Load steps whose recoverySeconds is null. */
+  unrecoveredLoadSteps: number;
 }
 
 export interface RunResult {
@@ -91,6 +104,8 @@ export interface RunResult {
   seed: number;
   durationSeconds: number;
   stepSeconds: number;
+  /** A step whose drop % is above this has not recovered from a load step (slo.maxDropPercent, else 1). */
+  recoveryMaxDropPercent: number;
   services: ServiceSummary[];
   total: FrameKpis;
   events: number;
@@ -109,6 +124,8 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Run
 
   // 1. Build the world and schedule what exists at time 0.
   const world = new World(scenario, seed, endUs, { event: (e) => sink.event?.(e) });
+  const recoveryDropPercent = scenario.slo.maxDropPercent ?? DEFAULT_RECOVERY_DROP_PERCENT;
+  const recovery = loadStepsUs(scenario, endUs).map((steps) => new RecoveryTracker(steps, stepUs));
   const heap = world.heap;
   const steps = Math.ceil(endUs / stepUs);
   heap.push(Math.min(stepUs, endUs), PRIORITY[Ev.Sample], Ev.Sample, 0, 0);
@@ -122,7 +139,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Run
     events++;
     if (heap.eventKind === Ev.Sample) {
       const k = heap.a;
-      sample(world, world.now - lastSampleUs, sink);
+      sample(world, world.now - lastSampleUs, sink, recovery, recoveryDropPercent);
       if (check) world.checkConservation();
       lastSampleUs = world.now;
       if (k + 1 < steps)
@@ -138,7 +155,9 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Run
   world.now = endUs;
   world.flushCpu();
   const durationS = endUs / 1e6;
-  const services = world.services.map((svc) => serviceSummary(world, svc, durationS));
+  const services = world.services.map((svc) =>
+    serviceSummary(world, svc, durationS, recovery[svc.index].results()),
+  );
   const all = new Histogram();
   for (const svc of world.services) all.merge(svc.latency);
   const sum = (f: (s: ServiceSummary) => number) => services.reduce((a, s) => a + f(s), 0);
@@ -155,6 +174,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Run
       waitCount,
       latency: all,
       replicaSeconds: sum((s) => s.replicaSeconds),
+      replicaSecondsHeldByStabilization: sum((s) => s.replicaSecondsHeldByStabilization),
       maxReplicas: sum((s) => s.maxReplicas),
       cpuCoreSeconds: sum((s) => s.cpuCoreSeconds),
     },
@@ -165,6 +185,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Run
     seed,
     durationSeconds: durationS,
     stepSeconds: stepUs / 1e6,
+    recoveryMaxDropPercent: recoveryDropPercent,
     services,
     total,
     events,
@@ -173,7 +194,13 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Run
   };
 }
 
-function sample(world: World, stepUs: number, sink: RunSink): void {
+function sample(
+  world: World,
+  stepUs: number,
+  sink: RunSink,
+  recovery: RecoveryTracker[],
+  recoveryDropPercent: number,
+): void {
   world.flushCpu();
   const stepS = stepUs / 1e6;
   for (const svc of world.services) {
@@ -203,6 +230,7 @@ function sample(world: World, stepUs: number, sink: RunSink): void {
       svc.sloViolationUs += stepUs;
     }
     if (ready < svc.desired) svc.droppedWhileScalingUp += svc.stepDropped;
+    recovery[svc.index].step(world.now, dropPct > recoveryDropPercent);
     if (sink.row) {
       const usedCores = svc.stepCpuCoreUs / stepUs;
       const denominator = svc.cfg.cpuRequest > 0 ? replicas * svc.cfg.cpuRequest : replicas;
@@ -241,6 +269,7 @@ interface Tally {
   waitCount: number;
   latency: LatencyHistogram;
   replicaSeconds: number;
+  replicaSecondsHeldByStabilization: number;
   maxReplicas: number;
   cpuCoreSeconds: number;
 }
@@ -262,12 +291,18 @@ function kpis(t: Tally, durationS: number): FrameKpis {
     latencyP95Seconds: q(0.95),
     latencyP99Seconds: q(0.99),
     replicaSeconds: t.replicaSeconds,
+    replicaSecondsHeldByStabilization: t.replicaSecondsHeldByStabilization,
     maxReplicas: t.maxReplicas,
     cpuCoreSeconds: t.cpuCoreSeconds,
   };
 }
 
-function serviceSummary(world: World, svc: ServiceState, durationS: number): ServiceSummary {
+function serviceSummary(
+  world: World,
+  svc: ServiceState,
+  durationS: number,
+  loadSteps: LoadStepRecovery[],
+): ServiceSummary {
   const k = kpis(
     {
       offered: svc.offered,
@@ -279,6 +314,7 @@ function serviceSummary(world: World, svc: ServiceState, durationS: number): Ser
       waitCount: svc.waitCount,
       latency: svc.latency,
       replicaSeconds: svc.replicaUs / 1e6,
+      replicaSecondsHeldByStabilization: svc.heldByStabilizationUs / 1e6,
       maxReplicas: svc.maxReplicas,
       cpuCoreSeconds: world.pods.filter((p) => p.service === svc).reduce((a, p) => a + p.cpuCoreUs, 0) / 1e6,
     },
@@ -294,5 +330,10 @@ function serviceSummary(world: World, svc: ServiceState, durationS: number): Ser
     sloViolationSeconds: svc.sloViolationUs / 1e6,
     framesDroppedWhileScalingUp: svc.droppedWhileScalingUp,
     scaleEventsPerHour: svc.scaleEvents / (durationS / 3600),
+    loadSteps,
+    maxRecoverySeconds: loadSteps.some((s) => s.recoverySeconds === null)
+      ? null
+      : loadSteps.reduce<number | null>((a, s) => Math.max(a ?? 0, s.recoverySeconds!), null),
+    unrecoveredLoadSteps: loadSteps.filter((s) => s.recoverySeconds === null).length,
   };
 }

@@ -12,6 +12,7 @@ import type { CpuTypeEntry } from './catalog.js';
 import { sampler, type Sampler } from './distributions.js';
 import { Ev, PRIORITY } from './events.js';
 import { FrameQueue } from './queue.js';
+import { sineCount } from './schedule.js';
 import { cfsFactor, contentionFactor, frameSecondsAtFullSpeed } from './throughput.js';
 import {
   scrapeMetricsServer,
@@ -156,6 +157,13 @@ export class ServiceState {
   sloViolationUs = 0;
   /** Frames dropped in steps that ended with fewer Ready pods than desired (a scale-up under way). */
   droppedWhileScalingUp = 0;
+  /**
+   * The count the HPA's last sync would have set without its scale-down stabilization window
+   * (null before the first sync, without an HPA, or when that sync used no metrics).
+   */
+  desiredWithoutStabilization: number | null = null;
+  /** Replica-µs the scale-down stabilization window alone kept (see accountReplicas). */
+  heldByStabilizationUs = 0;
   // Prometheus: the latest scrape of the queue length.
   promQueueUs = -1;
   promQueue = 0;
@@ -313,9 +321,7 @@ export class World {
       const next = tick + 1 < c.changes.length ? c.changes[tick + 1].atUs : Infinity;
       return { count: c.changes[tick].count, nextTick: tick + 1, nextUs: next };
     }
-    const t = tick * c.resolutionUs;
-    const v = c.mean + c.amplitude * Math.cos((2 * Math.PI * (t - c.peakAtUs)) / c.periodUs);
-    return { count: Math.max(0, Math.round(v)), nextTick: tick + 1, nextUs: (tick + 1) * c.resolutionUs };
+    return { count: sineCount(c, tick), nextTick: tick + 1, nextUs: (tick + 1) * c.resolutionUs };
   }
 
   private applyCount(g: GroupState, tick: number): void {
@@ -636,8 +642,17 @@ export class World {
     }
   }
 
-  private accountReplicas(svc: ServiceState): void {
-    svc.replicaUs += svc.liveCount * (this.now - svc.lastReplicaChangeUs);
+  /**
+   * Replica-µs up to now, and those held by scale-down stabilization: the live pods beyond what
+   * the HPA's last sync would have set without the window, up to the desired count.
+   */
+  accountReplicas(svc: ServiceState): void {
+    const elapsedUs = this.now - svc.lastReplicaChangeUs;
+    svc.replicaUs += svc.liveCount * elapsedUs;
+    if (svc.desiredWithoutStabilization !== null) {
+      const held = Math.min(svc.liveCount, svc.desired) - svc.desiredWithoutStabilization;
+      if (held > 0) svc.heldByStabilizationUs += held * elapsedUs;
+    }
     svc.lastReplicaChangeUs = this.now;
   }
 

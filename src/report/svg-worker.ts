@@ -35,6 +35,7 @@ const NO_FRAMES: FrameKpis = {
   latencyP95Seconds: null,
   latencyP99Seconds: null,
   replicaSeconds: 0,
+  replicaSecondsHeldByStabilization: 0,
   maxReplicas: 0,
   cpuCoreSeconds: 0,
 };
@@ -67,6 +68,7 @@ function warmUpInput(): ReportInput {
     seed: 1,
     durationSeconds: 60,
     stepSeconds: 1,
+    recoveryMaxDropPercent: 1,
     services: services.map((service) => ({
       ...NO_FRAMES,
       service,
@@ -77,6 +79,9 @@ function warmUpInput(): ReportInput {
       scaleEventsPerHour: 60,
       sloViolationSeconds: 0,
       framesDroppedWhileScalingUp: 0,
+      loadSteps: [{ atSeconds: 0, recoverySeconds: 5 }],
+      maxRecoverySeconds: 5,
+      unrecoveredLoadSteps: 0,
     })),
     total: NO_FRAMES,
     events: 1,

@@ -1,0 +1,166 @@
+/**
+ * Timeline tests of the KPIs of issue 4: recovery after load steps and replica-seconds held by
+ * scale-down stabilization. The base scenario (test/helpers/scenario.ts) has one service whose
+ * frames take exactly 100 ms (10 FPS per replica).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { run } from '../helpers/scenario.js';
+import type { RunResult } from '../../src/model/simulate.js';
+
+const near = (actual: number | null, expected: number, rel = 1e-9) =>
+  assert.ok(
+    actual !== null && Math.abs(actual - expected) <= rel * Math.max(1, Math.abs(expected)),
+    `${actual} is not within ${rel} of ${expected}`,
+  );
+
+const cpuHpa = (spec: Record<string, unknown>) => ({
+  apiVersion: 'autoscaling/v2',
+  kind: 'HorizontalPodAutoscaler',
+  spec: {
+    minReplicas: 1,
+    maxReplicas: 10,
+    metrics: [
+      {
+        type: 'Resource',
+        resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } },
+      },
+    ],
+    ...spec,
+  },
+});
+
+const steps = (r: RunResult) => r.services[0].loadSteps.map((s) => [s.atSeconds, s.recoverySeconds]);
+
+// ------------------------------------------------------------------------------- recovery
+
+test('recovery: a manual scale at the load step recovers when its pods are Ready', () => {
+  // 0 s: one 5 FPS stream; the one replica is Ready at 10 s and finds 50 frames: the pop leaves
+  //   49 and trims 17, so the step ending at 10 s violates and the start recovers in 10 s.
+  // 120 s: five streams (25 FPS, spread: a frame every 40 ms) and a scale to 3; one replica
+  //   serves 10 FPS, the queue passes 32 and drops until the two new pods are Ready at 130 s;
+  //   30 FPS then keep up: 10 s.
+  const { result } = run({
+    services: { svc: { startupDelay: '10s', scaleEvents: [{ at: '120s', replicas: 3 }] } },
+    streams: [{ type: 'svc', fps: 5, phase: 'spread', schedule: [{ at: '120s', count: 5 }] }],
+    duration: '3m',
+  });
+  assert.deepEqual(steps(result), [
+    [0, 10],
+    [120, 10],
+  ]);
+  assert.equal(result.services[0].maxRecoverySeconds, 10);
+  assert.equal(result.services[0].unrecoveredLoadSteps, 0);
+  assert.equal(result.recoveryMaxDropPercent, 1);
+});
+
+const hpaStep = (maxReplicas: number, patch: Record<string, unknown> = {}) =>
+  run({
+    duration: '5m',
+    nodePools: { pool: { cores: 16 } },
+    services: {
+      svc: {
+        wakeup: 'notify',
+        startupDelay: '5s',
+        resources: { requests: { cpu: 1 } },
+        hpa: cpuHpa({ maxReplicas }),
+      },
+    },
+    streams: [{ type: 'svc', fps: 5, phase: 0, schedule: [{ at: '120s', count: 5 }] }],
+    ...patch,
+  });
+
+test('recovery: a step at 120 s that the HPA needs two scale-ups for', () => {
+  // 25 FPS needs 3 replicas. The HPA syncs at 15 s, 30 s, ...; the first sync that sees the new
+  // CPU (135 s) doubles to 2 (one pod at 100% of its request, target 50%), which still drops
+  // 5 FPS (20%); a second scale-up at a later sync brings 4, Ready 5 s after it. So recovery is
+  // (a sync at or after 150 s) + 5 s - 120 s: 35, 50 or 65 s, and it ends when a third pod is Ready.
+  const { result, rows, events } = hpaStep(10);
+  const [start, step] = result.services[0].loadSteps;
+  assert.deepEqual([start.atSeconds, start.recoverySeconds], [0, 0]);
+  assert.equal(step.atSeconds, 120);
+  const recovery = step.recoverySeconds!;
+  assert.ok([35, 50, 65].includes(recovery), `recovery ${recovery}`);
+  const rescales = events.filter((e) => e.event === 'hpa-rescale').map((e) => e.timeUs / 1e6);
+  assert.equal(rescales[0], 135);
+  assert.equal(recovery, rescales[1] + 5 - 120);
+  const threeReady = rows.find((r) => r.timeS > 120 && r.readyReplicas >= 3)!;
+  assert.equal(recovery, threeReady.timeS - 120);
+  assert.equal(result.services[0].maxRecoverySeconds, recovery);
+});
+
+test('recovery: an HPA capped at 2 replicas never recovers from 25 FPS; a 25% SLO counts 2 as recovered', () => {
+  const capped = hpaStep(2).result.services[0];
+  assert.deepEqual(
+    capped.loadSteps.map((s) => s.recoverySeconds),
+    [0, null],
+  );
+  assert.equal(capped.maxRecoverySeconds, null);
+  assert.equal(capped.unrecoveredLoadSteps, 1);
+  // Two replicas drop 5 of 25 FPS (20%): within slo.maxDropPercent 25 once the second pod is
+  // Ready 5 s after the 135 s sync.
+  const lenient = hpaStep(2, { slo: { maxDropPercent: 25 } }).result;
+  assert.equal(lenient.recoveryMaxDropPercent, 25);
+  assert.deepEqual(steps(lenient), [
+    [0, 0],
+    [120, 20],
+  ]);
+});
+
+// ------------------------------------------------------------------- held by stabilization
+
+/**
+ * 2 streams x 25 FPS of 100 ms frames keep 5 cores busy: at 50% of 1-core requests, 10 replicas.
+ * At 300 s the load halves: 5 replicas. The first sync that sees it is 315 s (the metrics-server
+ * window 300-315 s); from then on the stabilization window alone holds 5 extra replicas.
+ */
+const loadDrop = (behavior: Record<string, unknown> | null, durationUs?: number) =>
+  run(
+    {
+      duration: '15m',
+      nodePools: { pool: { cores: 32 } },
+      services: {
+        svc: {
+          wakeup: 'notify',
+          startupDelay: '5s',
+          resources: { requests: { cpu: 1 } },
+          hpa: cpuHpa(behavior ? { maxReplicas: 20, behavior } : { maxReplicas: 20 }),
+        },
+      },
+      streams: [{ type: 'svc', fps: 25, count: 2, phase: 'spread', schedule: [{ at: '5m', count: 1 }] }],
+    },
+    { durationUs },
+  );
+
+const downTo5 = (events: { timeUs: number; event: string; detail: string }[]) =>
+  events.find((e) => e.event === 'hpa-rescale' && e.detail.startsWith('New size: 5;'))!.timeUs / 1e6;
+
+test('held by stabilization: a load drop held for the 300 s window is 5 replicas x (600 - 315) s', () => {
+  // With behavior the window keeps recommendations strictly younger than 300 s: the last 10
+  // (the 300 s sync) lets go at 600 s.
+  const { result, events } = loadDrop({});
+  assert.equal(downTo5(events), 600);
+  const s = result.services[0];
+  near(s.replicaSecondsHeldByStabilization, 5 * (600 - 315));
+  assert.ok(s.replicaSecondsHeldByStabilization <= s.replicaSeconds);
+  near(result.total.replicaSecondsHeldByStabilization, s.replicaSecondsHeldByStabilization);
+  // A run that ends while the window holds counts up to its end.
+  near(loadDrop({}, 450e6).result.services[0].replicaSecondsHeldByStabilization, 5 * (450 - 315));
+});
+
+test('held by stabilization: the legacy window (inclusive) holds 15 s longer', () => {
+  const { result, events } = loadDrop(null);
+  assert.equal(downTo5(events), 615);
+  near(result.services[0].replicaSecondsHeldByStabilization, 5 * 300);
+});
+
+test('held by stabilization: none with stabilizationWindowSeconds 0, which scales down at once', () => {
+  const { result, events } = loadDrop({ scaleDown: { stabilizationWindowSeconds: 0 } });
+  assert.equal(downTo5(events), 315);
+  assert.equal(result.services[0].replicaSecondsHeldByStabilization, 0);
+});
+
+test('held by stabilization: none without an HPA', () => {
+  const { result } = run({ services: { svc: { replicas: 3, scaleEvents: [{ at: '30s', replicas: 1 }] } } });
+  assert.equal(result.total.replicaSecondsHeldByStabilization, 0);
+});
