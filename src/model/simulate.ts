@@ -32,7 +32,10 @@ export interface TimeseriesRow {
   scaleRatio: number | null;
   /** CPU used / CPU requested (as the HPA computes it); per pod in cores when pods request none. */
   cpuUtilization: number | null;
+  /** Percentiles of queue wait + service of the frames finished in the step; null when none finished. */
+  latencyP50S: number | null;
   latencyP95S: number | null;
+  latencyP99S: number | null;
   /** Replicas the autoscaler (or the last manual scale) asks for. */
   desiredReplicas: number;
   /** The first HPA metric as the HPA saw it at its last sync (percent for Utilization), and its target. */
@@ -222,7 +225,8 @@ function sample(
     // KPIs per step: the SLO (drop % and p95 latency of the step) and drops during a scale-up.
     const slo = world.scenario.slo;
     const dropPct = svc.stepOffered > 0 ? (100 * svc.stepDropped) / svc.stepOffered : 0;
-    const p95 = svc.stepLatency.total > 0 ? svc.stepLatency.quantileUs(0.95) / 1e6 : null;
+    const quantile = (q: number) => (svc.stepLatency.total > 0 ? svc.stepLatency.quantileUs(q) / 1e6 : null);
+    const p95 = quantile(0.95);
     if (
       (slo.maxDropPercent !== null && dropPct > slo.maxDropPercent) ||
       (slo.maxP95LatencySeconds !== null && p95 !== null && p95 > slo.maxP95LatencySeconds)
@@ -245,7 +249,9 @@ function sample(
         dropFps: svc.stepDropped / stepS,
         scaleRatio: ratioN > 0 ? ratioSum / ratioN : null,
         cpuUtilization: denominator > 0 ? usedCores / denominator : null,
+        latencyP50S: quantile(0.5),
         latencyP95S: p95,
+        latencyP99S: quantile(0.99),
         desiredReplicas: svc.desired,
         hpaMetric: svc.hpaMetricValue,
         hpaTarget: svc.hpaMetricTarget,

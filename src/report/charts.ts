@@ -5,7 +5,7 @@
  *   fpsChart       offered, inferred and dropped frames per second
  *   replicasChart  replicas, Ready replicas, desired replicas, and scaling decisions as rules
  *   queueChart     queue length against the queue's capacity
- *   latencyChart   p95 latency of the frames finished in each step
+ *   latencyChart   p50, p95 and p99 latency of the frames finished in each step
  *   hpaChart       the metric each HPA saw against its target (services with an HPA only)
  *
  * The data is inline, as named `datasets` (`series`, `decisions`) that every panel filters by
@@ -428,16 +428,20 @@ export function queueChart(input: ReportInput, options: ChartOptions): ChartSpec
 export function latencyChart(input: ReportInput, options: ChartOptions): ChartSpec {
   return panelChart(input, options, {
     name: 'latency',
-    title: 'Latency p95',
+    title: 'Latency p50, p95, p99',
     about: [
-      '95th percentile of queue wait plus service time of the frames finished in each step;',
+      'Percentiles of queue wait plus service time of the frames finished in each step;',
       'gaps: no frame finished.',
     ],
     services: serviceNames(input),
     panelTitle: (s) => s,
-    yTitle: () => 'p95 latency (s)',
+    yTitle: () => 'latency (s)',
     cutOutliers: { keepY: () => [] },
-    lines: [{ field: 'latency_p95_s', label: 'p95 latency', color: '#4c78a8' }],
+    lines: [
+      { field: 'latency_p50_s', label: 'p50', color: '#54a24b' },
+      { field: 'latency_p95_s', label: 'p95', color: '#4c78a8' },
+      { field: 'latency_p99_s', label: 'p99', color: '#e45756' },
+    ],
   });
 }
 

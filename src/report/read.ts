@@ -193,10 +193,12 @@ export async function readRunFolder(folder: RunFolder | string): Promise<ReportI
       dropFps: n(7),
       scaleRatio: nn(8),
       cpuUtilization: nn(9),
-      latencyP95S: nn(10),
-      desiredReplicas: n(11),
-      hpaMetric: nn(12),
-      hpaTarget: nn(13),
+      latencyP50S: nn(10),
+      latencyP95S: nn(11),
+      latencyP99S: nn(12),
+      desiredReplicas: n(13),
+      hpaMetric: nn(14),
+      hpaTarget: nn(15),
     });
   });
   await readCsv(ev, EVENT_COLUMNS, (c, line) =>

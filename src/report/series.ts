@@ -55,7 +55,9 @@ export interface SeriesPoint {
   ready_replicas: number;
   desired_replicas: number;
   queue_length: number;
+  latency_p50_s: number | null;
   latency_p95_s: number | null;
+  latency_p99_s: number | null;
   hpa_metric: number | null;
   hpa_target: number | null;
 }
@@ -70,7 +72,9 @@ const MEASURES: readonly [Measure, keyof TimeseriesRow][] = [
   ['ready_replicas', 'readyReplicas'],
   ['desired_replicas', 'desiredReplicas'],
   ['queue_length', 'queueLength'],
+  ['latency_p50_s', 'latencyP50S'],
   ['latency_p95_s', 'latencyP95S'],
+  ['latency_p99_s', 'latencyP99S'],
   ['hpa_metric', 'hpaMetric'],
   ['hpa_target', 'hpaTarget'],
 ];

@@ -1,7 +1,7 @@
 /**
- * Timeline tests of the KPIs of issue 4: recovery after load steps and replica-seconds held by
- * scale-down stabilization. The base scenario (test/helpers/scenario.ts) has one service whose
- * frames take exactly 100 ms (10 FPS per replica).
+ * Timeline tests of the KPIs of issue 4: recovery after load steps, replica-seconds held by
+ * scale-down stabilization and per-step latency percentiles. The base scenario
+ * (test/helpers/scenario.ts) has one service whose frames take exactly 100 ms (10 FPS per replica).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -163,4 +163,43 @@ test('held by stabilization: none with stabilizationWindowSeconds 0, which scale
 test('held by stabilization: none without an HPA', () => {
   const { result } = run({ services: { svc: { replicas: 3, scaleEvents: [{ at: '30s', replicas: 1 }] } } });
   assert.equal(result.total.replicaSecondsHeldByStabilization, 0);
+});
+
+// ----------------------------------------------------------------- latency percentiles per step
+
+test('latency per step: a constant 100 ms service time gives p50 = p95 = p99 = 100 ms (within 0.5%)', () => {
+  const { rows } = run({
+    services: { svc: { wakeup: 'notify' } },
+    streams: [{ type: 'svc', fps: 5, phase: 0 }],
+  });
+  const served = rows.filter((r) => r.inferFps > 0);
+  assert.equal(served.length, 60);
+  for (const r of served) {
+    for (const q of [r.latencyP50S, r.latencyP95S, r.latencyP99S]) near(q, 0.1, 0.005);
+    assert.equal(r.latencyP50S, r.latencyP99S);
+  }
+});
+
+test('latency per step: p50 <= p95 <= p99 in every step; none when no frame finished', () => {
+  // 120 FPS of uniform 20-380 ms frames on 30 replicas (80% busy): about 120 latencies per step,
+  // so the three percentiles are different frames; the streams stop at 30 s.
+  const { rows } = run({
+    nodePools: { pool: { cores: 64 } },
+    models: { m: { serviceTime: { type: 'uniform', min: '20ms', max: '380ms' } } },
+    services: { svc: { replicas: 30, wakeup: 'notify', startupDelay: '1s' } },
+    streams: [{ type: 'svc', fps: 12, count: 10, schedule: [{ at: '30s', count: 0 }] }],
+  });
+  let below95 = 0;
+  let below99 = 0;
+  for (const r of rows) {
+    if (r.inferFps === 0) {
+      assert.deepEqual([r.latencyP50S, r.latencyP95S, r.latencyP99S], [null, null, null], `at ${r.timeS}s`);
+      continue;
+    }
+    assert.ok(r.latencyP50S! <= r.latencyP95S! && r.latencyP95S! <= r.latencyP99S!, `at ${r.timeS}s`);
+    if (r.latencyP50S! < r.latencyP95S!) below95++;
+    if (r.latencyP95S! < r.latencyP99S!) below99++;
+  }
+  assert.ok(below95 >= 25 && below99 >= 20, `p50 < p95 in ${below95} steps, p95 < p99 in ${below99}`);
+  assert.ok(rows.some((r) => r.timeS > 40 && r.latencyP50S === null));
 });
