@@ -9,6 +9,7 @@ export type {
   FrameKpis,
   SimulateOptions,
   TimeseriesRow,
+  NodeRow,
 } from './model/simulate.js';
 export type { LoadStepRecovery } from './model/recovery.js';
 export type { Scenario } from './scenario/types.js';

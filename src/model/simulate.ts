@@ -4,7 +4,8 @@
  * order. It reads no clock, no environment and no Math.random.
  *
  *   build the world -> schedule time 0 -> run events in (time, priority, sequence) order
- *     -> every step: sample each service into a time-series row (streamed to the sink)
+ *     -> every step: sample each service into a time-series row and each node pool into a node
+ *        row (both streamed to the sink); track recovery after load steps
  *   -> summarize KPIs
  */
 import { InvariantError } from '../errors.js';
@@ -43,8 +44,24 @@ export interface TimeseriesRow {
   hpaTarget: number | null;
 }
 
+/** One row of nodes.csv: one step of one node pool. */
+export interface NodeRow {
+  timeS: number;
+  pool: string;
+  nodes: number;
+  /** The pool's cores: nodes x cores per node. */
+  cpuCores: number;
+  /** CPU requested by the pods bound to the pool's nodes at the end of the step. */
+  cpuRequestedCores: number;
+  /** Core-seconds the pool's pods were busy in the step / the step's length (background load not included). */
+  cpuUsedCores: number;
+  /** cpuUsedCores / cpuCores; null for a pool without nodes. */
+  cpuUtilization: number | null;
+}
+
 export interface RunSink {
   row?(row: TimeseriesRow): void;
+  node?(row: NodeRow): void;
   event?(event: RunEvent): void;
 }
 
@@ -262,6 +279,22 @@ function sample(
     svc.stepDropped = 0;
     svc.stepCpuCoreUs = 0;
     svc.stepLatency.clear();
+  }
+  for (const pool of world.pools) {
+    if (sink.node) {
+      const cores = pool.cfg.count * pool.cfg.cores;
+      const used = pool.stepCpuCoreUs / stepUs;
+      sink.node({
+        timeS: world.now / 1e6,
+        pool: pool.cfg.name,
+        nodes: pool.cfg.count,
+        cpuCores: cores,
+        cpuRequestedCores: pool.allocatedCpu,
+        cpuUsedCores: used,
+        cpuUtilization: cores > 0 ? used / cores : null,
+      });
+    }
+    pool.stepCpuCoreUs = 0;
   }
 }
 

@@ -18,4 +18,15 @@ export const TIMESERIES_COLUMNS = [
   'hpa_target',
 ] as const;
 
+/** nodes.csv: one row per step and node pool. */
+export const NODE_COLUMNS = [
+  'time_s',
+  'pool',
+  'nodes',
+  'cpu_cores',
+  'cpu_requested_cores',
+  'cpu_used_cores',
+  'cpu_utilization',
+] as const;
+
 export const EVENT_COLUMNS = ['time_s', 'service', 'event', 'detail'] as const;

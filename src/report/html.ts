@@ -182,7 +182,7 @@ export function reportHtml(input: ReportInput, charts: ChartSpec[]): string {
   const { result, scenario } = input;
   const name = scenario?.name ?? result.scenario;
   const payload = {
-    datasets: { series: input.points, decisions: input.decisions },
+    datasets: { series: input.points, decisions: input.decisions, nodes: input.nodePoints },
     charts: charts.map((c) => {
       const { datasets: _omitted, ...spec } = c.spec;
       return { id: `chart-${c.name}`, spec };

@@ -66,6 +66,7 @@ export function summaryMarkdown(
   const description = scenario?.description ? plainLine(scenario.description) : '';
   const files = [
     '`timeseries.csv` (one row per step and service)',
+    '`nodes.csv` (one row per step and node pool: CPU requested and used)',
     '`events.csv` (pod lifecycle, scaling, stream changes)',
     '`summary.json` (these figures and more, to 6 decimals)',
     '`scenario.json` (the scenario as run, defaults filled in)',

@@ -2,8 +2,9 @@
  * Reads a run folder back into a ReportInput, for `inferscale report DIR`:
  *
  *   openRunFolder: summary.json (required) -> scenario.json (optional: folders written before it
- *     existed lack it) -> the CSV files exist
- *   readRunFolder: timeseries.csv and events.csv, streamed row by row into a ReportCollector
+ *     existed lack it) -> the CSV files exist (nodes.csv optional: folders written before it existed
+ *     lack it)
+ *   readRunFolder: timeseries.csv, nodes.csv and events.csv, streamed row by row into a ReportCollector
  *
  * Every problem is a DataError whose message starts with the file's path (and line, for CSV rows).
  * Only the fields the report reads are checked; the rest of each file is carried as it is.
@@ -14,7 +15,7 @@ import { parse } from 'csv-parse';
 import { DataError } from '../errors.js';
 import type { RunResult } from '../model/simulate.js';
 import type { Scenario } from '../scenario/types.js';
-import { EVENT_COLUMNS, TIMESERIES_COLUMNS } from './columns.js';
+import { EVENT_COLUMNS, NODE_COLUMNS, TIMESERIES_COLUMNS } from './columns.js';
 import { ReportCollector, type ReportInput } from './series.js';
 
 type Json = Record<string, unknown>;
@@ -151,6 +152,8 @@ export interface RunFolder {
   result: RunResult;
   scenario: Scenario | null;
   timeseriesFile: string;
+  /** null for a folder written before nodes.csv existed. */
+  nodesFile: string | null;
   eventsFile: string;
 }
 
@@ -163,7 +166,14 @@ export function openRunFolder(dir: string): RunFolder {
   const timeseriesFile = join(dir, 'timeseries.csv');
   const eventsFile = join(dir, 'events.csv');
   for (const f of [timeseriesFile, eventsFile]) if (!existsSync(f)) throw new DataError(`${f}: no such file`);
-  return { result, scenario, timeseriesFile, eventsFile };
+  const nodesFile = join(dir, 'nodes.csv');
+  return {
+    result,
+    scenario,
+    timeseriesFile,
+    nodesFile: existsSync(nodesFile) ? nodesFile : null,
+    eventsFile,
+  };
 }
 
 /** A run folder as the report needs it: its rows and events streamed through a ReportCollector. */
@@ -172,6 +182,7 @@ export async function readRunFolder(folder: RunFolder | string): Promise<ReportI
     result,
     scenario,
     timeseriesFile: ts,
+    nodesFile: nodes,
     eventsFile: ev,
   } = typeof folder === 'string' ? openRunFolder(folder) : folder;
   const collector = new ReportCollector(
@@ -201,6 +212,20 @@ export async function readRunFolder(folder: RunFolder | string): Promise<ReportI
       hpaTarget: nn(15),
     });
   });
+  if (nodes !== null)
+    await readCsv(nodes, NODE_COLUMNS, (c, line) => {
+      const n = (i: number) => cellNumber(nodes, line, NODE_COLUMNS[i], c[i]);
+      if (c[1] === '') throw new DataError(`${nodes}:${line}: pool is empty`);
+      collector.node({
+        timeS: n(0),
+        pool: c[1],
+        nodes: n(2),
+        cpuCores: n(3),
+        cpuRequestedCores: n(4),
+        cpuUsedCores: n(5),
+        cpuUtilization: cellNullable(nodes, line, NODE_COLUMNS[6], c[6]),
+      });
+    });
   await readCsv(ev, EVENT_COLUMNS, (c, line) =>
     collector.event({
       timeS: cellNumber(ev, line, 'time_s', c[0]),

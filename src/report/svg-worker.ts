@@ -64,6 +64,16 @@ function warmUpInput(): ReportInput {
         hpaMetric: 90 + t,
         hpaTarget: 80,
       });
+  for (let t = 1; t <= 60; t++)
+    collector.node({
+      timeS: t,
+      pool: 'p',
+      nodes: 2,
+      cpuCores: 16,
+      cpuRequestedCores: t > 20 ? 4 : 2,
+      cpuUsedCores: 1 + (t % 5),
+      cpuUtilization: (1 + (t % 5)) / 16,
+    });
   collector.event({ timeS: 30, service: 'a', event: 'hpa-rescale', detail: 'warm-up' });
   const result: RunResult = {
     scenario: 'warm-up',

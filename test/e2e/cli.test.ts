@@ -50,6 +50,9 @@ test('simulate with no file runs the built-in seed-demo-hpa scenario and prints 
     );
     const rows = readFileSync(join(out, 'timeseries.csv'), 'utf8').trim().split('\n');
     assert.equal(rows.length, 1 + 120 * 5);
+    const nodes = readFileSync(join(out, 'nodes.csv'), 'utf8').trim().split('\n');
+    assert.equal(nodes[0], 'time_s,pool,nodes,cpu_cores,cpu_requested_cores,cpu_used_cores,cpu_utilization');
+    assert.equal(nodes.length, 1 + 120 * 1, 'one row per step for the one pool');
     assert.ok(existsSync(join(out, 'events.csv')) && existsSync(join(out, 'summary.md')));
   });
 });

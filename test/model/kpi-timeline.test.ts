@@ -1,12 +1,14 @@
 /**
  * Timeline tests of the KPIs of issue 4: recovery after load steps, replica-seconds held by
- * scale-down stabilization and per-step latency percentiles. The base scenario
+ * scale-down stabilization, per-step latency percentiles and node CPU per pool. The base scenario
  * (test/helpers/scenario.ts) has one service whose frames take exactly 100 ms (10 FPS per replica).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { run } from '../helpers/scenario.js';
-import type { RunResult } from '../../src/model/simulate.js';
+import type { NodeRow, RunResult } from '../../src/model/simulate.js';
+import { simulate } from '../../src/model/simulate.js';
+import { baseSpec, merge, scenarioFrom } from '../helpers/scenario.js';
 
 const near = (actual: number | null, expected: number, rel = 1e-9) =>
   assert.ok(
@@ -202,4 +204,73 @@ test('latency per step: p50 <= p95 <= p99 in every step; none when no frame fini
   }
   assert.ok(below95 >= 25 && below99 >= 20, `p50 < p95 in ${below95} steps, p95 < p99 in ${below99}`);
   assert.ok(rows.some((r) => r.timeS > 40 && r.latencyP50S === null));
+});
+
+// --------------------------------------------------------------------------- node CPU per pool
+
+/** Runs `patch` recording the node rows as well. */
+function runWithNodes(patch: Record<string, unknown>) {
+  const nodes: NodeRow[] = [];
+  const rows: { timeS: number; service: string; replicas: number; cpuUtilization: number | null }[] = [];
+  const result = simulate(scenarioFrom(merge(baseSpec(), patch)), {
+    sink: { node: (r) => nodes.push(r), row: (r) => rows.push(r) },
+  });
+  return { result, nodes, rows };
+}
+
+test("node CPU: each pool's used cores are its pods' busy CPU, step by step and over the run", () => {
+  // Two pools, each service pinned to one; `busy` saturates its 2 replicas (25 FPS, 20 FPS served).
+  const { result, nodes, rows } = runWithNodes({
+    nodePools: {
+      pool: { count: 2, cores: 4, labels: { tier: 'a' } },
+      spare: { count: 1, cores: 8, cpuType: 'cpu10', labels: { tier: 'b' } },
+    },
+    services: {
+      svc: { model: 'm', replicas: 2, nodePool: 'pool', resources: { requests: { cpu: 1 } } },
+      busy: { model: 'm', replicas: 1, nodePool: 'spare', resources: { requests: { cpu: 0.5 } } },
+    },
+    streams: [
+      { type: 'svc', fps: 25, phase: 0 },
+      { type: 'busy', fps: 5, phase: 0 },
+    ],
+  });
+  const byService = new Map(result.services.map((s) => [s.service, s]));
+  for (const [pool, service, request] of [
+    ['pool', 'svc', 1],
+    ['spare', 'busy', 0.5],
+  ] as const) {
+    const poolRows = nodes.filter((n) => n.pool === pool);
+    assert.equal(poolRows.length, 60);
+    // Over the run: the pool's core-seconds are its pods' core-seconds.
+    near(
+      poolRows.reduce((a, n) => a + n.cpuUsedCores, 0),
+      byService.get(service)!.cpuCoreSeconds,
+      1e-9,
+    );
+    // Step by step: used cores = the service's CPU utilization x its requested cores.
+    for (const n of poolRows) {
+      const r = rows.find((x) => x.service === service && x.timeS === n.timeS)!;
+      near(n.cpuUsedCores, r.cpuUtilization! * r.replicas * request, 1e-9);
+      assert.equal(n.cpuRequestedCores, r.replicas * request);
+    }
+  }
+  // A saturated replica keeps one core busy: two of them, 2 cores of the pool's 8.
+  const saturated = nodes.filter((n) => n.pool === 'pool' && n.timeS > 1);
+  for (const n of saturated) {
+    near(n.cpuUsedCores, 2, 1e-9);
+    near(n.cpuUtilization, 2 / 8, 1e-9);
+  }
+  assert.deepEqual(
+    [...new Set(nodes.map((n) => `${n.pool} ${n.nodes} ${n.cpuCores}`))],
+    ['pool 2 8', 'spare 1 8'],
+  );
+});
+
+test('node CPU: a pool without nodes reports no utilization', () => {
+  const { nodes } = runWithNodes({
+    nodePools: { pool: { count: 1 }, empty: { count: 0, cores: 4, cpuType: 'cpu10' } },
+  });
+  const empty = nodes.filter((n) => n.pool === 'empty');
+  assert.equal(empty.length, 60);
+  assert.ok(empty.every((n) => n.cpuUsedCores === 0 && n.cpuUtilization === null));
 });

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import {
   hpaChart,
   latencyChart,
+  nodesChart,
   queueChart,
   reportCharts,
   fpsChart,
@@ -31,7 +32,7 @@ for (const interactive of [false, true]) {
     const charts = reportCharts(input, { interactive });
     assert.deepEqual(
       charts.map((c) => c.name),
-      ['fps', 'replicas', 'queue', 'latency', 'hpa'],
+      ['fps', 'replicas', 'queue', 'latency', 'hpa', 'nodes'],
     );
     for (const chart of [...charts, ...reportCharts(someDecisions, { interactive })]) {
       assert.deepEqual(vegaLiteSchemaErrors(chart.spec), [], chart.name);
@@ -113,6 +114,28 @@ test('latency: p50, p95 and p99 lines in every panel', () => {
   }
   const series = (spec.datasets as Record<string, Record<string, unknown>[]>).series;
   assert.ok(series.every((r) => 'latency_p50_s' in r && 'latency_p99_s' in r));
+});
+
+test('nodes: one panel per pool with used, requested and capacity from nodes.csv; none without it', () => {
+  const spec = nodesChart(input, { interactive: false })!.spec;
+  assert.deepEqual(
+    panels(spec).map((p) => p.title),
+    ['pool (1 node)'],
+  );
+  const nodes = (spec.datasets as Record<string, Record<string, unknown>[]>).nodes;
+  assert.equal(nodes.length, 120);
+  assert.deepEqual(Object.keys(nodes[0]), [
+    'time',
+    'pool',
+    'cpu_used_cores',
+    'cpu_requested_cores',
+    'cpu_cores',
+  ]);
+  assert.ok(nodes.every((r) => r.cpu_cores === 8));
+  // TWO_SERVICES: svc requests 0.5 CPU per replica and scales to 2; `other` requests none.
+  assert.deepEqual([...new Set(nodes.map((r) => r.cpu_requested_cores))].sort(), [0.5, 1]);
+  assert.ok(nodes.some((r) => (r.cpu_used_cores as number) > 1));
+  assert.equal(nodesChart({ ...input, nodePoints: [] }, { interactive: false }), null);
 });
 
 test('a startup burst does not flatten the rest: the y axis is cut and the panel gives the peak', () => {

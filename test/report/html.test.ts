@@ -63,13 +63,15 @@ test('every chart has its element, its spec and the data it filters', () => {
   const block = html.match(/<script type="application\/json" id="inferscale-charts">([^<]*)<\/script>/);
   assert.ok(block, 'no JSON block');
   const payload = JSON.parse(block[1]) as {
-    datasets: { series: unknown[]; decisions: unknown[] };
+    datasets: { series: unknown[]; decisions: unknown[]; nodes: unknown[] };
     charts: { id: string; spec: Record<string, unknown> }[];
   };
   assert.deepEqual(payload.datasets.series, input.points);
+  assert.deepEqual(payload.datasets.nodes, input.nodePoints);
+  assert.ok(input.nodePoints.length > 0, 'no node points');
   assert.deepEqual(
     payload.charts.map((c) => c.id),
-    ['chart-fps', 'chart-replicas', 'chart-queue', 'chart-latency', 'chart-hpa'],
+    ['chart-fps', 'chart-replicas', 'chart-queue', 'chart-latency', 'chart-hpa', 'chart-nodes'],
   );
   for (const c of payload.charts) {
     assert.ok(html.includes(`<div id="${c.id}" class="chart"`), c.id);
