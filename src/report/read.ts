@@ -64,6 +64,24 @@ function checkKpis(file: string, path: string, v: unknown): void {
   if (!isObject(v)) throw new DataError(`${file}: ${path.replace(/\.$/, '')} must be an object`);
   for (const k of KPI_NUMBERS) expectNumber(file, path, v, k);
   for (const k of KPI_NULLABLE) expectNumber(file, path, v, k, true);
+  // Figures newer than some run folders: checked when present.
+  if (v.replicaSecondsHeldByStabilization !== undefined)
+    expectNumber(file, path, v, 'replicaSecondsHeldByStabilization');
+}
+
+/** A service's load steps and recovery figures, when present (the report shows them). */
+function checkRecovery(file: string, path: string, s: Json): void {
+  if (s.loadSteps !== undefined) {
+    if (!Array.isArray(s.loadSteps)) throw new DataError(`${file}: ${path}loadSteps must be an array`);
+    s.loadSteps.forEach((step, j) => {
+      const at = `${path}loadSteps[${j}].`;
+      if (!isObject(step)) throw new DataError(`${file}: ${at.replace(/\.$/, '')} must be an object`);
+      expectNumber(file, at, step, 'atSeconds');
+      expectNumber(file, at, step, 'recoverySeconds', true);
+    });
+  }
+  if (s.maxRecoverySeconds !== undefined) expectNumber(file, path, s, 'maxRecoverySeconds', true);
+  if (s.unrecoveredLoadSteps !== undefined) expectNumber(file, path, s, 'unrecoveredLoadSteps');
 }
 
 /** summary.json, checked for what the tables and charts read. */
@@ -82,6 +100,7 @@ export function readSummary(file: string): RunResult {
     if (typeof (s as Json).service !== 'string' || (s as Json).service === '')
       throw new DataError(`${file}: ${path}service must be a non-empty string`);
     expectNumber(file, path, s as Json, 'podsPendingAtEnd');
+    checkRecovery(file, path, s as Json);
   });
   checkKpis(file, 'total.', v.total);
   return v as unknown as RunResult;

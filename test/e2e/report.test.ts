@@ -189,6 +189,15 @@ test('report DIR: a missing or malformed folder or file exits 2 naming it, and r
       },
       /nodes\.csv:2: cpu_utilization "busy" is not a number/,
     ],
+    [
+      'a load step without a time in summary.json',
+      (dir) => {
+        const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+        summary.services[0].loadSteps = [{ recoverySeconds: 3 }];
+        writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary));
+      },
+      /summary\.json: services\[0\]\.loadSteps\[0\]\.atSeconds must be a number/,
+    ],
   ];
   // Each case breaks its own copy of a good run folder; the commands run side by side.
   const results = await Promise.all(
