@@ -9,7 +9,9 @@ export type {
   FrameKpis,
   SimulateOptions,
   TimeseriesRow,
+  NodeRow,
 } from './model/simulate.js';
+export type { LoadStepRecovery } from './model/recovery.js';
 export type { Scenario } from './scenario/types.js';
 export { ConfigError, DataError, InvariantError, InferscaleError, formatIssue } from './errors.js';
 export type { ConfigIssue } from './errors.js';

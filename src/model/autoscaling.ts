@@ -62,6 +62,8 @@ function targetOf(m: MetricSpec): number | null {
 export function onHpaSync(world: World, svc: ServiceState, config: ControllerConfig): void {
   const spec = svc.cfg.hpa!;
   const state = svc.autoscalerState as HpaState;
+  // Close the held-by-stabilization account under the last sync's figures before they change.
+  world.accountReplicas(svc);
   const statusReplicas = svc.pods.filter((p) => p.phase !== Phase.Terminating).length;
   const result: SyncResult = syncHpa(
     spec,
@@ -86,6 +88,7 @@ export function onHpaSync(world: World, svc: ServiceState, config: ControllerCon
     world.reconcile(svc);
   }
   svc.hpaDesired = result.desiredReplicas;
+  svc.desiredWithoutStabilization = result.desiredWithoutScaleDownStabilization;
   world.schedule(world.now + config.syncPeriodSeconds * 1e6, Ev.HpaSync, svc.index, 0);
 }
 

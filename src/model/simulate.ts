@@ -4,7 +4,8 @@
  * order. It reads no clock, no environment and no Math.random.
  *
  *   build the world -> schedule time 0 -> run events in (time, priority, sequence) order
- *     -> every step: sample each service into a time-series row (streamed to the sink)
+ *     -> every step: sample each service into a time-series row and each node pool into a node
+ *        row (both streamed to the sink); track recovery after load steps
  *   -> summarize KPIs
  */
 import { InvariantError } from '../errors.js';
@@ -12,6 +13,8 @@ import type { LatencyHistogram } from '../metrics/histogram.js';
 import { LatencyHistogram as Histogram } from '../metrics/histogram.js';
 import type { Scenario } from '../scenario/types.js';
 import { Ev, PRIORITY } from './events.js';
+import { loadStepsUs } from './load-steps.js';
+import { DEFAULT_RECOVERY_DROP_PERCENT, RecoveryTracker, type LoadStepRecovery } from './recovery.js';
 import { Phase, World, type RunEvent, type ServiceState } from './world.js';
 
 export type { RunEvent } from './world.js';
@@ -30,7 +33,10 @@ export interface TimeseriesRow {
   scaleRatio: number | null;
   /** CPU used / CPU requested (as the HPA computes it); per pod in cores when pods request none. */
   cpuUtilization: number | null;
+  /** Percentiles of queue wait + service of the frames finished in the step; null when none finished. */
+  latencyP50S: number | null;
   latencyP95S: number | null;
+  latencyP99S: number | null;
   /** Replicas the autoscaler (or the last manual scale) asks for. */
   desiredReplicas: number;
   /** The first HPA metric as the HPA saw it at its last sync (percent for Utilization), and its target. */
@@ -38,8 +44,24 @@ export interface TimeseriesRow {
   hpaTarget: number | null;
 }
 
+/** One row of nodes.csv: one step of one node pool. */
+export interface NodeRow {
+  timeS: number;
+  pool: string;
+  nodes: number;
+  /** The pool's cores: nodes x cores per node. */
+  cpuCores: number;
+  /** CPU requested by the pods bound to the pool's nodes at the end of the step. */
+  cpuRequestedCores: number;
+  /** Core-seconds the pool's pods were busy in the step / the step's length (background load not included). */
+  cpuUsedCores: number;
+  /** cpuUsedCores / cpuCores; null for a pool without nodes. */
+  cpuUtilization: number | null;
+}
+
 export interface RunSink {
   row?(row: TimeseriesRow): void;
+  node?(row: NodeRow): void;
   event?(event: RunEvent): void;
 }
 
@@ -68,6 +90,11 @@ export interface FrameKpis {
   latencyP95Seconds: number | null;
   latencyP99Seconds: number | null;
   replicaSeconds: number;
+  /**
+   * Replica-seconds that only the HPA's scale-down stabilization window kept: per sync interval,
+   * the live pods beyond what that sync would have set with no window, up to the desired count.
+   */
+  replicaSecondsHeldByStabilization: number;
   maxReplicas: number;
   cpuCoreSeconds: number;
 }
@@ -84,6 +111,12 @@ export interface ServiceSummary extends FrameKpis {
   sloViolationSeconds: number;
   /** Frames dropped in steps that ended with fewer Ready pods than desired. */
   framesDroppedWhileScalingUp: number;
+  /** Each rise of the scheduled offered load (load-steps.ts) and the time to recover from it (recovery.ts). */
+  loadSteps: LoadStepRecovery[];
+  /** The longest recoverySeconds; null when a load step never recovered or there is none. */
+  maxRecoverySeconds: number | null;
+  /** Load steps whose recoverySeconds is null. */
+  unrecoveredLoadSteps: number;
 }
 
 export interface RunResult {
@@ -91,6 +124,8 @@ export interface RunResult {
   seed: number;
   durationSeconds: number;
   stepSeconds: number;
+  /** A step whose drop % is above this has not recovered from a load step (slo.maxDropPercent, else 1). */
+  recoveryMaxDropPercent: number;
   services: ServiceSummary[];
   total: FrameKpis;
   events: number;
@@ -109,6 +144,8 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Run
 
   // 1. Build the world and schedule what exists at time 0.
   const world = new World(scenario, seed, endUs, { event: (e) => sink.event?.(e) });
+  const recoveryDropPercent = scenario.slo.maxDropPercent ?? DEFAULT_RECOVERY_DROP_PERCENT;
+  const recovery = loadStepsUs(scenario, endUs).map((steps) => new RecoveryTracker(steps, stepUs));
   const heap = world.heap;
   const steps = Math.ceil(endUs / stepUs);
   heap.push(Math.min(stepUs, endUs), PRIORITY[Ev.Sample], Ev.Sample, 0, 0);
@@ -122,7 +159,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Run
     events++;
     if (heap.eventKind === Ev.Sample) {
       const k = heap.a;
-      sample(world, world.now - lastSampleUs, sink);
+      sample(world, world.now - lastSampleUs, sink, recovery, recoveryDropPercent);
       if (check) world.checkConservation();
       lastSampleUs = world.now;
       if (k + 1 < steps)
@@ -138,7 +175,9 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Run
   world.now = endUs;
   world.flushCpu();
   const durationS = endUs / 1e6;
-  const services = world.services.map((svc) => serviceSummary(world, svc, durationS));
+  const services = world.services.map((svc) =>
+    serviceSummary(world, svc, durationS, recovery[svc.index].results()),
+  );
   const all = new Histogram();
   for (const svc of world.services) all.merge(svc.latency);
   const sum = (f: (s: ServiceSummary) => number) => services.reduce((a, s) => a + f(s), 0);
@@ -155,6 +194,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Run
       waitCount,
       latency: all,
       replicaSeconds: sum((s) => s.replicaSeconds),
+      replicaSecondsHeldByStabilization: sum((s) => s.replicaSecondsHeldByStabilization),
       maxReplicas: sum((s) => s.maxReplicas),
       cpuCoreSeconds: sum((s) => s.cpuCoreSeconds),
     },
@@ -165,6 +205,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Run
     seed,
     durationSeconds: durationS,
     stepSeconds: stepUs / 1e6,
+    recoveryMaxDropPercent: recoveryDropPercent,
     services,
     total,
     events,
@@ -173,7 +214,13 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Run
   };
 }
 
-function sample(world: World, stepUs: number, sink: RunSink): void {
+function sample(
+  world: World,
+  stepUs: number,
+  sink: RunSink,
+  recovery: RecoveryTracker[],
+  recoveryDropPercent: number,
+): void {
   world.flushCpu();
   const stepS = stepUs / 1e6;
   for (const svc of world.services) {
@@ -195,7 +242,8 @@ function sample(world: World, stepUs: number, sink: RunSink): void {
     // KPIs per step: the SLO (drop % and p95 latency of the step) and drops during a scale-up.
     const slo = world.scenario.slo;
     const dropPct = svc.stepOffered > 0 ? (100 * svc.stepDropped) / svc.stepOffered : 0;
-    const p95 = svc.stepLatency.total > 0 ? svc.stepLatency.quantileUs(0.95) / 1e6 : null;
+    const quantile = (q: number) => (svc.stepLatency.total > 0 ? svc.stepLatency.quantileUs(q) / 1e6 : null);
+    const p95 = quantile(0.95);
     if (
       (slo.maxDropPercent !== null && dropPct > slo.maxDropPercent) ||
       (slo.maxP95LatencySeconds !== null && p95 !== null && p95 > slo.maxP95LatencySeconds)
@@ -203,6 +251,7 @@ function sample(world: World, stepUs: number, sink: RunSink): void {
       svc.sloViolationUs += stepUs;
     }
     if (ready < svc.desired) svc.droppedWhileScalingUp += svc.stepDropped;
+    recovery[svc.index].step(world.now, dropPct > recoveryDropPercent);
     if (sink.row) {
       const usedCores = svc.stepCpuCoreUs / stepUs;
       const denominator = svc.cfg.cpuRequest > 0 ? replicas * svc.cfg.cpuRequest : replicas;
@@ -217,7 +266,9 @@ function sample(world: World, stepUs: number, sink: RunSink): void {
         dropFps: svc.stepDropped / stepS,
         scaleRatio: ratioN > 0 ? ratioSum / ratioN : null,
         cpuUtilization: denominator > 0 ? usedCores / denominator : null,
+        latencyP50S: quantile(0.5),
         latencyP95S: p95,
+        latencyP99S: quantile(0.99),
         desiredReplicas: svc.desired,
         hpaMetric: svc.hpaMetricValue,
         hpaTarget: svc.hpaMetricTarget,
@@ -228,6 +279,22 @@ function sample(world: World, stepUs: number, sink: RunSink): void {
     svc.stepDropped = 0;
     svc.stepCpuCoreUs = 0;
     svc.stepLatency.clear();
+  }
+  for (const pool of world.pools) {
+    if (sink.node) {
+      const cores = pool.cfg.count * pool.cfg.cores;
+      const used = pool.stepCpuCoreUs / stepUs;
+      sink.node({
+        timeS: world.now / 1e6,
+        pool: pool.cfg.name,
+        nodes: pool.cfg.count,
+        cpuCores: cores,
+        cpuRequestedCores: pool.allocatedCpu,
+        cpuUsedCores: used,
+        cpuUtilization: cores > 0 ? used / cores : null,
+      });
+    }
+    pool.stepCpuCoreUs = 0;
   }
 }
 
@@ -241,6 +308,7 @@ interface Tally {
   waitCount: number;
   latency: LatencyHistogram;
   replicaSeconds: number;
+  replicaSecondsHeldByStabilization: number;
   maxReplicas: number;
   cpuCoreSeconds: number;
 }
@@ -262,12 +330,18 @@ function kpis(t: Tally, durationS: number): FrameKpis {
     latencyP95Seconds: q(0.95),
     latencyP99Seconds: q(0.99),
     replicaSeconds: t.replicaSeconds,
+    replicaSecondsHeldByStabilization: t.replicaSecondsHeldByStabilization,
     maxReplicas: t.maxReplicas,
     cpuCoreSeconds: t.cpuCoreSeconds,
   };
 }
 
-function serviceSummary(world: World, svc: ServiceState, durationS: number): ServiceSummary {
+function serviceSummary(
+  world: World,
+  svc: ServiceState,
+  durationS: number,
+  loadSteps: LoadStepRecovery[],
+): ServiceSummary {
   const k = kpis(
     {
       offered: svc.offered,
@@ -279,6 +353,7 @@ function serviceSummary(world: World, svc: ServiceState, durationS: number): Ser
       waitCount: svc.waitCount,
       latency: svc.latency,
       replicaSeconds: svc.replicaUs / 1e6,
+      replicaSecondsHeldByStabilization: svc.heldByStabilizationUs / 1e6,
       maxReplicas: svc.maxReplicas,
       cpuCoreSeconds: world.pods.filter((p) => p.service === svc).reduce((a, p) => a + p.cpuCoreUs, 0) / 1e6,
     },
@@ -294,5 +369,10 @@ function serviceSummary(world: World, svc: ServiceState, durationS: number): Ser
     sloViolationSeconds: svc.sloViolationUs / 1e6,
     framesDroppedWhileScalingUp: svc.droppedWhileScalingUp,
     scaleEventsPerHour: svc.scaleEvents / (durationS / 3600),
+    loadSteps,
+    maxRecoverySeconds: loadSteps.some((s) => s.recoverySeconds === null)
+      ? null
+      : loadSteps.reduce<number | null>((a, s) => Math.max(a ?? 0, s.recoverySeconds!), null),
+    unrecoveredLoadSteps: loadSteps.filter((s) => s.recoverySeconds === null).length,
   };
 }

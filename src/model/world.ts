@@ -12,6 +12,7 @@ import type { CpuTypeEntry } from './catalog.js';
 import { sampler, type Sampler } from './distributions.js';
 import { Ev, PRIORITY } from './events.js';
 import { FrameQueue } from './queue.js';
+import { sineCount } from './schedule.js';
 import { cfsFactor, contentionFactor, frameSecondsAtFullSpeed } from './throughput.js';
 import {
   scrapeMetricsServer,
@@ -38,6 +39,18 @@ export interface RunEvent {
   detail: string;
 }
 
+/** A node pool's nodes and what their pods use, for the per-pool rows of nodes.csv. */
+export class PoolState {
+  /** CPU requested by the pods bound to the pool's nodes. */
+  allocatedCpu = 0;
+  /** Core-µs the pool's pods used in the current step. */
+  stepCpuCoreUs = 0;
+  constructor(
+    readonly cfg: NodePoolConfig,
+    readonly index: number,
+  ) {}
+}
+
 export class NodeState {
   allocatedCpu = 0;
   busyThreads = 0;
@@ -45,6 +58,7 @@ export class NodeState {
   factor = 1;
   constructor(
     readonly pool: NodePoolConfig,
+    readonly poolState: PoolState,
     readonly name: string,
     readonly cpu: CpuTypeEntry,
   ) {}
@@ -156,6 +170,13 @@ export class ServiceState {
   sloViolationUs = 0;
   /** Frames dropped in steps that ended with fewer Ready pods than desired (a scale-up under way). */
   droppedWhileScalingUp = 0;
+  /**
+   * The count the HPA's last sync would have set without its scale-down stabilization window
+   * (null before the first sync, without an HPA, or when that sync used no metrics).
+   */
+  desiredWithoutStabilization: number | null = null;
+  /** Replica-µs the scale-down stabilization window alone kept (see accountReplicas). */
+  heldByStabilizationUs = 0;
   // Prometheus: the latest scrape of the queue length.
   promQueueUs = -1;
   promQueue = 0;
@@ -222,6 +243,7 @@ export interface WorldSink {
 export class World {
   readonly heap = new EventHeap(256);
   readonly nodes: NodeState[] = [];
+  readonly pools: PoolState[];
   readonly services: ServiceState[];
   readonly pods: Pod[] = [];
   readonly streams: Stream[] = [];
@@ -236,9 +258,12 @@ export class World {
     readonly endUs: number,
     private readonly sink: WorldSink,
   ) {
-    for (const pool of scenario.nodePools) {
+    this.pools = scenario.nodePools.map((pool, i) => new PoolState(pool, i));
+    for (const state of this.pools) {
+      const pool = state.cfg;
       const cpu = scenario.cpuCatalog[pool.cpuType];
-      for (let i = 0; i < pool.count; i++) this.nodes.push(new NodeState(pool, `${pool.name}-${i}`, cpu));
+      for (let i = 0; i < pool.count; i++)
+        this.nodes.push(new NodeState(pool, state, `${pool.name}-${i}`, cpu));
     }
     this.hpaConfig = controllerConfig(scenario);
     this.services = scenario.services.map((s, i) => new ServiceState(i, s, seed, scenario.models[s.model]));
@@ -313,9 +338,7 @@ export class World {
       const next = tick + 1 < c.changes.length ? c.changes[tick + 1].atUs : Infinity;
       return { count: c.changes[tick].count, nextTick: tick + 1, nextUs: next };
     }
-    const t = tick * c.resolutionUs;
-    const v = c.mean + c.amplitude * Math.cos((2 * Math.PI * (t - c.peakAtUs)) / c.periodUs);
-    return { count: Math.max(0, Math.round(v)), nextTick: tick + 1, nextUs: (tick + 1) * c.resolutionUs };
+    return { count: sineCount(c, tick), nextTick: tick + 1, nextUs: (tick + 1) * c.resolutionUs };
   }
 
   private applyCount(g: GroupState, tick: number): void {
@@ -491,8 +514,7 @@ export class World {
   private reschedule(p: Pod, now: number): void {
     const elapsed = now - p.lastRateUs;
     p.workRemainingUs = Math.max(0, p.workRemainingUs - elapsed * p.rate);
-    p.cpuCoreUs += elapsed * p.rate * p.service.cfg.threads;
-    p.service.stepCpuCoreUs += elapsed * p.rate * p.service.cfg.threads;
+    chargeCpu(p, elapsed * p.rate * p.service.cfg.threads);
     p.rate = p.cfs * p.node!.factor;
     p.lastRateUs = now;
     p.workVersion++;
@@ -514,9 +536,7 @@ export class World {
     svc.stepInferred += n;
     svc.inService -= n;
     pod.batchCount = 0;
-    const cpu = (now - pod.lastRateUs) * pod.rate * svc.cfg.threads;
-    pod.cpuCoreUs += cpu;
-    svc.stepCpuCoreUs += cpu;
+    chargeCpu(pod, (now - pod.lastRateUs) * pod.rate * svc.cfg.threads);
     pod.busy = false;
     pod.workVersion++;
     const node = pod.node!;
@@ -636,8 +656,17 @@ export class World {
     }
   }
 
-  private accountReplicas(svc: ServiceState): void {
-    svc.replicaUs += svc.liveCount * (this.now - svc.lastReplicaChangeUs);
+  /**
+   * Replica-µs up to now, and those held by scale-down stabilization: the live pods beyond what
+   * the HPA's last sync would have set without the window, up to the desired count.
+   */
+  accountReplicas(svc: ServiceState): void {
+    const elapsedUs = this.now - svc.lastReplicaChangeUs;
+    svc.replicaUs += svc.liveCount * elapsedUs;
+    if (svc.desiredWithoutStabilization !== null) {
+      const held = Math.min(svc.liveCount, svc.desired) - svc.desiredWithoutStabilization;
+      if (held > 0) svc.heldByStabilizationUs += held * elapsedUs;
+    }
     svc.lastReplicaChangeUs = this.now;
   }
 
@@ -667,6 +696,7 @@ export class World {
       if (!fitsSelector(node.pool, svc.cfg.nodeSelector)) continue;
       if (node.allocatedCpu + req > node.pool.cores + 1e-9) continue;
       node.allocatedCpu += req;
+      node.poolState.allocatedCpu += req;
       pod.node = node;
       pod.scheduledUs = this.now;
       pod.phase = Phase.Starting;
@@ -729,6 +759,7 @@ export class World {
     this.emit(svc, 'pod-deleted', `pod ${podName(pod)}`);
     if (pod.node) {
       pod.node.allocatedCpu -= svc.cfg.cpuRequest;
+      pod.node.poolState.allocatedCpu -= svc.cfg.cpuRequest;
       // Freed CPU: pods that waited for a node try again, oldest first.
       this.pendingPods = this.pendingPods.filter((p) => !this.bind(p));
     }
@@ -746,8 +777,7 @@ export class World {
         // Keep the remaining work consistent with the accounted time.
         p.workRemainingUs -= (now - p.lastRateUs) * p.rate;
         p.lastRateUs = now;
-        p.cpuCoreUs += cpu;
-        svc.stepCpuCoreUs += cpu;
+        chargeCpu(p, cpu);
       }
       this.accountReplicas(svc);
     }
@@ -765,6 +795,13 @@ export class World {
       }
     }
   }
+}
+
+/** CPU a pod used (core-µs): its own total, its service's step and its node pool's step. */
+function chargeCpu(pod: Pod, coreUs: number): void {
+  pod.cpuCoreUs += coreUs;
+  pod.service.stepCpuCoreUs += coreUs;
+  pod.node!.poolState.stepCpuCoreUs += coreUs;
 }
 
 function fitsSelector(pool: NodePoolConfig, selector: Record<string, string>): boolean {

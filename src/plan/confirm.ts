@@ -74,7 +74,7 @@ export function confirmScenario(job: ConfirmJob): Scenario {
       .filter((g) => g.type === job.service)
       .map((g) => ({
         ...g,
-        count: { kind: 'points' as const, changes: [{ atUs: 0, count: countRange(g.count).max }] },
+        count: { kind: 'points' as const, changes: [{ atUs: 0, count: countRange(g.count).max }], ramps: [] },
       })),
     slo: { maxDropPercent: null, maxP95LatencySeconds: null },
   };

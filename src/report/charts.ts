@@ -1,15 +1,16 @@
 /**
  * The report's charts as Vega-Lite v6 specs, one function per chart. Every chart is a column of
- * panels, one per service, over a shared time axis:
+ * panels, one per service (one per node pool for `nodesChart`), over a shared time axis:
  *
  *   fpsChart       offered, inferred and dropped frames per second
  *   replicasChart  replicas, Ready replicas, desired replicas, and scaling decisions as rules
  *   queueChart     queue length against the queue's capacity
- *   latencyChart   p95 latency of the frames finished in each step
+ *   latencyChart   p50, p95 and p99 latency of the frames finished in each step
  *   hpaChart       the metric each HPA saw against its target (services with an HPA only)
+ *   nodesChart     CPU used by the pods of each node pool, against requested and capacity
  *
- * The data is inline, as named `datasets` (`series`, `decisions`) that every panel filters by
- * service, so the HTML page can carry one copy for all charts. With `interactive`, each panel also
+ * The data is inline, as named `datasets` (`series`, `decisions`; `nodes`) that every panel filters
+ * by service (or pool), so the HTML page can carry one copy for all charts. With `interactive`, each panel also
  * gets a hover rule with a tooltip of its values, and the time axis zooms and pans (an interval
  * selection bound to the x scale of every panel); the static specs, rendered to SVG, leave both out.
  *
@@ -18,8 +19,8 @@
  */
 import type { MetricSpec, MetricTarget } from '../autoscale/hpa/types.js';
 import type { ServiceConfig } from '../scenario/types.js';
-import type { ReportInput, SeriesPoint } from './series.js';
-import { MAX_POINTS_PER_SERIES, MEASURES } from './series.js';
+import type { NodePoint, ReportInput, SeriesPoint } from './series.js';
+import { MAX_POINTS_PER_SERIES, MEASURES, type Measure } from './series.js';
 
 export type VlSpec = { [key: string]: unknown };
 
@@ -39,7 +40,12 @@ const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const WIDTH = 720;
 const PANEL_HEIGHT = 90;
 
-type Field = Exclude<keyof SeriesPoint, 'time' | 'service'>;
+type Field = Exclude<keyof SeriesPoint, 'time' | 'service'> | Exclude<keyof NodePoint, 'time' | 'pool'>;
+
+/** The rows a chart draws: per service (`series`, the default) or per node pool (`nodes`). */
+type Dataset = 'series' | 'nodes';
+const DATASET_KEY: Record<Dataset, 'service' | 'pool'> = { series: 'service', nodes: 'pool' };
+type Point = Record<string, unknown> & { time: number };
 
 /** One line of a panel: a column of the series, its legend label, its colour. */
 interface Line {
@@ -51,7 +57,8 @@ interface Line {
 
 /** What a panel's extra layers share with its lines. */
 interface Panel {
-  service: string;
+  /** The service (or node pool) the panel shows. */
+  group: string;
   x: VlSpec;
   color: VlSpec;
   yTitle: string;
@@ -62,9 +69,12 @@ interface PanelChart {
   title: string;
   /** What the chart shows: subtitle lines, each short enough for the chart's width. */
   about: string[];
-  services: string[];
-  panelTitle: (service: string) => string;
-  yTitle: (service: string) => string;
+  /** Default `series`. */
+  dataset?: Dataset;
+  /** One panel per entry: services (or node pools). */
+  groups: string[];
+  panelTitle: (group: string) => string;
+  yTitle: (group: string) => string;
   /** Extra y axis properties (e.g. whole ticks for replica counts). */
   yAxis?: VlSpec;
   lines: Line[];
@@ -74,7 +84,7 @@ interface PanelChart {
    * Cut the y axis above the bulk of the values when a few outliers (a startup burst) would flatten
    * everything else; the panel title then gives the peak. `keepY` are values that must stay visible.
    */
-  cutOutliers?: { keepY: (service: string) => number[] };
+  cutOutliers?: { keepY: (group: string) => number[] };
   /** Layers drawn over the lines of one panel (the capacity rule). */
   extraLayers?: (panel: Panel) => VlSpec[];
   /** Layers drawn under the lines (decision rules: many of them must not hide the lines). */
@@ -117,8 +127,8 @@ function colorScale(def: PanelChart): VlSpec {
   return { domain: entries.map((e) => e.label), range: entries.map((e) => e.color) };
 }
 
-function bySeries(service: string): VlSpec {
-  return { data: { name: 'series' }, transform: [{ filter: { field: 'service', equal: service } }] };
+function byGroup(dataset: Dataset, group: string): VlSpec {
+  return { data: { name: dataset }, transform: [{ filter: { field: DATASET_KEY[dataset], equal: group } }] };
 }
 
 /** The smallest of 1, 2, 2.5, 5 x 10^k that is at least `x`. */
@@ -147,34 +157,39 @@ function outlierCut(values: number[], keep: number[]): { top: number; peak: numb
   return top < peak ? { top, peak } : null;
 }
 
-/** Every chart: a column of per-service panels sharing the time axis and one legend. */
+/** Every chart: a column of per-service (or per-pool) panels sharing the time axis and one legend. */
 function panelChart(input: ReportInput, options: ChartOptions, def: PanelChart): ChartSpec {
   const color = colorScale(def);
   const fields = def.lines.map((l) => l.field);
+  const dataset = def.dataset ?? 'series';
+  const key = DATASET_KEY[dataset];
+  const points = (dataset === 'series' ? input.points : input.nodePoints) as unknown as Point[];
+  const bands = dataset === 'series' ? input.bands : null;
   // Each panel's drawn values (with several seeds, the bands' upper edges too), for the outlier cut.
-  const byService = new Map<string, number[]>();
-  input.points.forEach((p, i) => {
-    if (!byService.has(p.service)) byService.set(p.service, []);
-    const values = byService.get(p.service)!;
-    const b = input.bands?.[i];
+  const byGroupValues = new Map<string, number[]>();
+  points.forEach((p, i) => {
+    const g = p[key] as string;
+    if (!byGroupValues.has(g)) byGroupValues.set(g, []);
+    const values = byGroupValues.get(g)!;
+    const b = bands?.[i] as Record<string, number | null> | undefined;
     for (const f of fields) {
-      const v = b ? b[`${f}_p95`] : p[f];
-      if (v !== null) values.push(v);
+      const v = (b ? b[`${f}_p95`] : p[f]) as number | null | undefined;
+      if (v !== null && v !== undefined) values.push(v);
     }
   });
   const zoomViews: string[] = [];
-  const panels = def.services.map((service, i) => {
+  const panels = def.groups.map((group, i) => {
     const panel: Panel = {
-      service,
-      x: timeAxis(input, i === def.services.length - 1),
+      group,
+      x: timeAxis(input, i === def.groups.length - 1),
       color,
-      yTitle: def.yTitle(service),
+      yTitle: def.yTitle(group),
     };
     const cut = def.cutOutliers
-      ? outlierCut(byService.get(service) ?? [], def.cutOutliers.keepY(service))
+      ? outlierCut(byGroupValues.get(group) ?? [], def.cutOutliers.keepY(group))
       : null;
-    const lines = linesLayer(def, panel, cut?.top ?? null);
-    const layers: VlSpec[] = input.bands ? bandLayers(def, panel, cut?.top ?? null) : [];
+    const lines = linesLayer(def, dataset, panel, cut?.top ?? null);
+    const layers: VlSpec[] = bands ? bandLayers(def, panel, cut?.top ?? null) : [];
     if (options.interactive) {
       // The zoom selection lives in the lines' view (a unit with a field on x).
       const view = `${def.name}_${i}`;
@@ -184,9 +199,9 @@ function panelChart(input: ReportInput, options: ChartOptions, def: PanelChart):
         { name: view, ...lines },
         ...(def.extraLayers?.(panel) ?? []),
       );
-      layers.push(hoverLayer(input, def, panel, `${def.name}_hover_${i}`));
+      layers.push(hoverLayer(input, def, dataset, panel, `${def.name}_hover_${i}`));
     } else layers.push(...(def.underLayers?.(panel) ?? []), lines, ...(def.extraLayers?.(panel) ?? []));
-    const title = def.panelTitle(service);
+    const title = def.panelTitle(group);
     return {
       title: cut ? `${title} (y axis cut: peak ${short(cut.peak)})` : title,
       width: WIDTH,
@@ -202,14 +217,14 @@ function panelChart(input: ReportInput, options: ChartOptions, def: PanelChart):
       anchor: 'start',
     },
     datasets: {
-      series: input.points.map((p, i) => {
-        const row: Record<string, unknown> = { time: p.time, service: p.service };
+      [dataset]: points.map((p, i) => {
+        const row: Record<string, unknown> = { time: p.time, [key]: p[key] };
         for (const f of fields) row[f] = p[f];
-        const b = input.bands?.[i];
+        const b = bands?.[i] as Record<string, number | null> | undefined;
         if (b) for (const f of fields) ((row[`${f}_p5`] = b[`${f}_p5`]), (row[`${f}_p95`] = b[`${f}_p95`]));
         return row;
       }),
-      decisions: input.decisions,
+      ...(dataset === 'series' ? { decisions: input.decisions } : {}),
     },
     ...(options.interactive
       ? {
@@ -241,16 +256,16 @@ function panelChart(input: ReportInput, options: ChartOptions, def: PanelChart):
  * A panel's lines as one mark: the wide rows folded to one row per line and step, each labelled as
  * the legend names it (the colour scale is keyed by label, and only a field can carry a scale).
  */
-function linesLayer(def: PanelChart, panel: Panel, yTop: number | null): VlSpec {
+function linesLayer(def: PanelChart, dataset: Dataset, panel: Panel, yTop: number | null): VlSpec {
   const label = def.lines.reduceRight(
     (otherwise, l) => `datum.line === ${JSON.stringify(l.field)} ? ${JSON.stringify(l.label)} : ${otherwise}`,
     "''",
   );
   const dashed = def.lines.some((l) => l.dash);
   return {
-    data: { name: 'series' },
+    data: { name: dataset },
     transform: [
-      { filter: { field: 'service', equal: panel.service } },
+      { filter: { field: DATASET_KEY[dataset], equal: panel.group } },
       { fold: def.lines.map((l) => l.field), as: ['line', 'value'] },
       { calculate: label, as: 'series' },
     ],
@@ -292,7 +307,7 @@ function linesLayer(def: PanelChart, panel: Panel, yTop: number | null): VlSpec 
  */
 export function seriesRows(
   input: ReportInput,
-  fields: readonly Field[] = MEASURES.map(([m]) => m),
+  fields: readonly Measure[] = MEASURES.map(([m]) => m),
 ): VlSpec[] {
   return input.points.map((p, i) => {
     const row: VlSpec = { time: p.time, service: p.service };
@@ -306,7 +321,7 @@ export function seriesRows(
 /** With several seeds: each line's p5-p95 band over the seeds, shaded in the line's colour under it. */
 function bandLayers(def: PanelChart, panel: Panel, yTop: number | null): VlSpec[] {
   return def.lines.map((l) => ({
-    ...bySeries(panel.service),
+    ...byGroup('series', panel.group),
     mark: {
       type: 'area',
       opacity: 0.22,
@@ -337,9 +352,15 @@ function seedNote(input: ReportInput): string[] {
 }
 
 /** A rule at the hovered step with every value of the panel in its tooltip. */
-function hoverLayer(input: ReportInput, def: PanelChart, panel: Panel, param: string): VlSpec {
+function hoverLayer(
+  input: ReportInput,
+  def: PanelChart,
+  dataset: Dataset,
+  panel: Panel,
+  param: string,
+): VlSpec {
   return {
-    ...bySeries(panel.service),
+    ...byGroup(dataset, panel.group),
     params: [
       {
         name: param,
@@ -352,7 +373,7 @@ function hoverLayer(input: ReportInput, def: PanelChart, panel: Panel, param: st
       opacity: { condition: { param, empty: false, value: 0.5 }, value: 0 },
       tooltip: [
         { field: 'time', type: 'quantitative', title: `time (${input.timeUnit.label})` },
-        { field: 'service', type: 'nominal' },
+        { field: DATASET_KEY[dataset], type: 'nominal' },
         ...def.lines.map((l) => ({ field: l.field, type: 'quantitative', title: l.label, format: '.4~f' })),
       ],
     },
@@ -368,7 +389,7 @@ export function fpsChart(input: ReportInput, options: ChartOptions): ChartSpec {
     name: 'fps',
     title: 'Frames per second: offered, inferred, dropped',
     about: ['Frames pushed by the streams, inferred by Ready replicas and dropped, per service.'],
-    services: serviceNames(input),
+    groups: serviceNames(input),
     panelTitle: (s) => s,
     yTitle: () => 'frames/s',
     cutOutliers: { keepY: () => [] },
@@ -402,7 +423,7 @@ export function replicasChart(input: ReportInput, options: ChartOptions): ChartS
       'Pods not terminating, Ready pods, and what the HPA or the last manual scale asks for;',
       'vertical rules mark HPA decisions and manual scales (hover them in index.html).',
     ],
-    services: serviceNames(input),
+    groups: serviceNames(input),
     panelTitle: (s) => s,
     yTitle: () => 'replicas',
     yAxis: { tickMinStep: 1 },
@@ -413,7 +434,7 @@ export function replicasChart(input: ReportInput, options: ChartOptions): ChartS
     ],
     steps: true,
     extraColors: kinds.map((k) => ({ label: k, color: kindColors[k] ?? '#bab0ac' })),
-    underLayers: ({ service, x, color }) =>
+    underLayers: ({ group: service, x, color }) =>
       input.decisions.some((d) => d.service === service)
         ? [
             {
@@ -449,13 +470,13 @@ export function queueChart(input: ReportInput, options: ChartOptions): ChartSpec
         ? 'Frames waiting in each queue at the end of each step; the dashed rule is its capacity.'
         : 'Frames waiting in each queue at the end of each step (capacity unknown: no scenario.json).',
     ],
-    services: serviceNames(input),
+    groups: serviceNames(input),
     panelTitle: (s) => s,
     yTitle: () => 'frames',
     cutOutliers: { keepY: (s) => [capacity(s) ?? 0] },
     lines: [{ field: 'queue_length', label: 'queue length', color: '#4c78a8' }],
     extraColors: known ? [{ label: 'capacity', color: '#e45756' }] : [],
-    extraLayers: ({ service, color, yTitle }) => {
+    extraLayers: ({ group: service, color, yTitle }) => {
       const cap = capacity(service);
       return cap === null
         ? []
@@ -476,16 +497,20 @@ export function queueChart(input: ReportInput, options: ChartOptions): ChartSpec
 export function latencyChart(input: ReportInput, options: ChartOptions): ChartSpec {
   return panelChart(input, options, {
     name: 'latency',
-    title: 'Latency p95',
+    title: 'Latency p50, p95, p99',
     about: [
-      '95th percentile of queue wait plus service time of the frames finished in each step;',
+      'Percentiles of queue wait plus service time of the frames finished in each step;',
       'gaps: no frame finished.',
     ],
-    services: serviceNames(input),
+    groups: serviceNames(input),
     panelTitle: (s) => s,
-    yTitle: () => 'p95 latency (s)',
+    yTitle: () => 'latency (s)',
     cutOutliers: { keepY: () => [] },
-    lines: [{ field: 'latency_p95_s', label: 'p95 latency', color: '#4c78a8' }],
+    lines: [
+      { field: 'latency_p50_s', label: 'p50', color: '#54a24b' },
+      { field: 'latency_p95_s', label: 'p95', color: '#4c78a8' },
+      { field: 'latency_p99_s', label: 'p99', color: '#e45756' },
+    ],
   });
 }
 
@@ -543,7 +568,7 @@ export function hpaChart(input: ReportInput, options: ChartOptions): ChartSpec |
       "Each HPA's first metric as the controller read it at its last sync (after the metrics",
       "pipeline's delays), and its target.",
     ],
-    services: services.map((s) => s.service),
+    groups: services.map((s) => s.service),
     panelTitle: (s) => `${s}: ${label(s).name}`,
     yTitle: (s) => label(s).unit,
     lines: [
@@ -551,6 +576,30 @@ export function hpaChart(input: ReportInput, options: ChartOptions): ChartSpec |
       { field: 'hpa_target', label: 'target', color: '#e45756', dash: [5, 3] },
     ],
     steps: true,
+  });
+}
+
+/** CPU the pods of each node pool used per step, against what they request and the pool's cores. */
+export function nodesChart(input: ReportInput, options: ChartOptions): ChartSpec | null {
+  const pools = [...new Set(input.nodePoints.map((p) => p.pool))];
+  if (pools.length === 0) return null;
+  const nodes = (pool: string) => input.nodePoints.find((p) => p.pool === pool)?.nodes ?? 0;
+  return panelChart(input, options, {
+    name: 'nodes',
+    title: 'Node CPU per pool: used, requested, capacity',
+    about: [
+      "Cores the pool's pods were busy in each step (background load not included), the CPU",
+      "they request, and the pool's cores.",
+    ],
+    dataset: 'nodes',
+    groups: pools,
+    panelTitle: (p) => `${p} (${nodes(p)} node${nodes(p) === 1 ? '' : 's'})`,
+    yTitle: () => 'cores',
+    lines: [
+      { field: 'cpu_used_cores', label: 'used', color: '#4c78a8' },
+      { field: 'cpu_requested_cores', label: 'requested', color: '#f58518' },
+      { field: 'cpu_cores', label: 'capacity', color: '#888888', dash: [4, 3] },
+    ],
   });
 }
 
@@ -562,6 +611,7 @@ export function reportCharts(input: ReportInput, options: ChartOptions): ChartSp
     queueChart(input, options),
     latencyChart(input, options),
     hpaChart(input, options),
+    nodesChart(input, options),
   ];
   return charts.filter((c): c is ChartSpec => c !== null);
 }

@@ -50,7 +50,9 @@ export function asWritten(r: TimeseriesRow): TimeseriesRow {
     dropFps: round6(r.dropFps)!,
     scaleRatio: round6(r.scaleRatio),
     cpuUtilization: round6(r.cpuUtilization),
+    latencyP50S: round6(r.latencyP50S),
     latencyP95S: round6(r.latencyP95S),
+    latencyP99S: round6(r.latencyP99S),
     hpaMetric: round6(r.hpaMetric),
     hpaTarget: round6(r.hpaTarget),
   };

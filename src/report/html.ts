@@ -2,7 +2,8 @@
  * index.html: the whole report as one page that needs no network (a Content-Security-Policy
  * forbids fetching anything):
  *
- *   heading, KPI cards, summary table, every KPI of summary.json
+ *   heading, KPI cards, summary table, scaling table (recovery, held by stabilization), every KPI
+ *   of summary.json
  *   -> interactive charts (vega, vega-lite and vega-embed inlined from node_modules; the specs and
  *      their data as one JSON block, the data once for all charts)
  *   -> the scenario as run -> the events table
@@ -13,11 +14,19 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import type { LoadStepRecovery } from '../model/recovery.js';
 import type { FrameKpis } from '../model/simulate.js';
 import type { ChartSpec } from './charts.js';
 import { fixed, latency } from './format.js';
 import { seriesRows } from './charts.js';
-import { SUMMARY_HEADER, seedsNote, summaryRows } from './markdown.js';
+import {
+  SCALING_HEADER,
+  SUMMARY_HEADER,
+  scalingNote,
+  scalingRows,
+  seedsNote,
+  summaryRows,
+} from './markdown.js';
 import type { Replications } from './replications.js';
 import type { ReportInput } from './series.js';
 import { MAX_TABLE_EVENTS } from './series.js';
@@ -82,6 +91,21 @@ function table(header: string[], rows: string[][], numeric = header.map((_, i) =
   return `<table>\n<thead><tr>${th}</tr></thead>\n<tbody>\n${tr.join('\n')}\n</tbody>\n</table>`;
 }
 
+/** The slowest recovery over every service's load steps, as a card shows it. */
+function slowestRecovery(input: ReportInput): [string, string][] {
+  const services = input.result.services;
+  if (!services.every((s) => Array.isArray(s.loadSteps))) return [];
+  const steps = services.flatMap((s) => s.loadSteps);
+  if (steps.length === 0) return [];
+  const never = steps.filter((s) => s.recoverySeconds === null).length;
+  const max = Math.max(...steps.map((s) => s.recoverySeconds ?? 0));
+  return [
+    never > 0
+      ? ['load steps not recovered', `${never} of ${steps.length}`]
+      : ['slowest recovery', `${Number(max.toFixed(2))} s`],
+  ];
+}
+
 function kpiCards(total: FrameKpis, input: ReportInput): string {
   const cards: [string, string][] = [
     ['offered', `${fixed(total.offeredFps, 2)} FPS`],
@@ -92,6 +116,12 @@ function kpiCards(total: FrameKpis, input: ReportInput): string {
     ['max replicas', String(total.maxReplicas)],
     ['replica-hours', fixed(total.replicaSeconds / 3600, 2)],
     ['CPU core-hours', fixed(total.cpuCoreSeconds / 3600, 2)],
+    ...slowestRecovery(input),
+    ...(total.replicaSecondsHeldByStabilization === undefined
+      ? []
+      : ([
+          ['replica-hours held by stabilization', fixed(total.replicaSecondsHeldByStabilization / 3600, 2)],
+        ] as [string, string][])),
     ['events', String(input.result.events)],
   ];
   return `<div class="cards">\n${cards
@@ -111,11 +141,19 @@ function kpiTable(input: ReportInput): string {
   const keys: string[] = [];
   for (const c of columns)
     for (const k of Object.keys(c.kpis)) if (k !== 'service' && !keys.includes(k)) keys.push(k);
-  const cell = (v: unknown) =>
-    v === undefined ? '' : v === null ? '-' : typeof v === 'string' ? v : JSON.stringify(v);
+  const cell = (k: string, v: unknown) =>
+    v === undefined
+      ? ''
+      : v === null
+        ? '-'
+        : typeof v === 'string'
+          ? v
+          : k === 'loadSteps' && Array.isArray(v)
+            ? loadStepsCell(v as LoadStepRecovery[])
+            : JSON.stringify(v);
   return table(
     ['figure', ...columns.map((c) => c.name)],
-    keys.map((k) => [k, ...columns.map((c) => cell(c.kpis[k]))]),
+    keys.map((k) => [k, ...columns.map((c) => cell(k, c.kpis[k]))]),
   );
 }
 
@@ -142,6 +180,14 @@ function bandsTable(r: Replications): string {
   );
 }
 
+/** Each load step as `at s: recovery` (`never` when it did not recover). */
+function loadStepsCell(steps: LoadStepRecovery[]): string {
+  if (steps.length === 0) return 'none';
+  return steps
+    .map((s) => `${s.atSeconds} s: ${s.recoverySeconds === null ? 'never' : `${s.recoverySeconds} s`}`)
+    .join('; ');
+}
+
 function eventsTable(input: ReportInput): string {
   const shown = input.events.length;
   const note =
@@ -150,6 +196,12 @@ function eventsTable(input: ReportInput): string {
       : '';
   const rows = input.events.map((e) => [String(e.timeS), e.service, e.event, e.detail]);
   return `${note}${table(['time (s)', 'service', 'event', 'detail'], rows, [true, false, false, false])}`;
+}
+
+function scalingSection(result: ReportInput['result']): string {
+  const rows = scalingRows(result);
+  if (!rows) return '';
+  return `<div class="wide">${table(SCALING_HEADER, rows)}</div>\n<p class="meta">${escapeHtml(scalingNote(result))}</p>`;
 }
 
 const STYLE = `
@@ -207,7 +259,7 @@ export function reportHtml(input: ReportInput, charts: ChartSpec[]): string {
   const { result, scenario } = input;
   const name = scenario?.name ?? result.scenario;
   const payload = {
-    datasets: { series: seriesRows(input), decisions: input.decisions },
+    datasets: { series: seriesRows(input), decisions: input.decisions, nodes: input.nodePoints },
     charts: charts.map((c) => {
       const { datasets: _omitted, ...spec } = c.spec;
       return { id: `chart-${c.name}`, spec };
@@ -235,6 +287,7 @@ export function reportHtml(input: ReportInput, charts: ChartSpec[]): string {
     '<h2 id="summary">Summary</h2>',
     input.replications ? `<p>${escapeHtml(seedsNote(input.replications))}</p>` : '',
     `<div class="wide">${table(SUMMARY_HEADER, summaryRows(result, input.replications))}</div>`,
+    scalingSection(result),
     pending.length
       ? `<p>Pods still Pending at the end (no node had the CPU they request): ${escapeHtml(
           pending.map((s) => `${s.service} ${s.podsPendingAtEnd}`).join(', '),

@@ -73,6 +73,61 @@ export function seedsNote(replications: Replications | null): string {
   );
 }
 
+export const SCALING_HEADER = ['service', 'load steps', 'max recovery', 'held by stabilization'];
+
+/** Seconds as the scaling table writes them: 35 s, 1.5 s. */
+function seconds(x: number): string {
+  return `${Number(x.toFixed(2))} s`;
+}
+
+/** The longest recovery, or how many load steps never recovered. */
+function recoveryCell(steps: number, unrecovered: number, max: number | null): string {
+  if (steps === 0) return '-';
+  if (unrecovered > 0) return `not recovered (${unrecovered} of ${steps})`;
+  return max === null ? '-' : seconds(max);
+}
+
+/**
+ * The scaling table's rows (recovery after load steps, replica-seconds held by scale-down
+ * stabilization): one per service, then the total; null for a summary.json older than these figures.
+ */
+export function scalingRows(result: RunResult): string[][] | null {
+  const all = result.services;
+  const known = (v: unknown) => v !== undefined;
+  if (
+    !known(result.recoveryMaxDropPercent) ||
+    !known(result.total.replicaSecondsHeldByStabilization) ||
+    !all.every((s) => known(s.loadSteps) && known(s.replicaSecondsHeldByStabilization))
+  )
+    return null;
+  const held = (k: FrameKpis) => `${fixed(k.replicaSecondsHeldByStabilization, 0)} replica-s`;
+  const steps = all.reduce((a, s) => a + s.loadSteps.length, 0);
+  const unrecovered = all.reduce((a, s) => a + s.unrecoveredLoadSteps, 0);
+  const max = all.reduce<number | null>(
+    (a, s) => (s.maxRecoverySeconds === null ? a : Math.max(a ?? 0, s.maxRecoverySeconds)),
+    null,
+  );
+  return [
+    ...all.map((s) => [
+      s.service,
+      String(s.loadSteps.length),
+      recoveryCell(s.loadSteps.length, s.unrecoveredLoadSteps, s.maxRecoverySeconds),
+      held(s),
+    ]),
+    ['total', String(steps), recoveryCell(steps, unrecovered, max), held(result.total)],
+  ];
+}
+
+/** What the scaling table's recovery column measures. */
+export function scalingNote(result: RunResult): string {
+  const limit = result.recoveryMaxDropPercent;
+  return (
+    `Max recovery: the longest time from a rise of the scheduled load (a step, a ramp's start, streams ` +
+    `starting) until the drop stayed at or below ${limit}% of offered frames up to the next rise or the end. ` +
+    `Held by stabilization: replica-seconds that only the HPA's scale-down stabilization window kept.`
+  );
+}
+
 /** The summary table for the terminal. */
 export function summaryText(result: RunResult, replications: Replications | null = null): string {
   const table = textTable(SUMMARY_HEADER, summaryRows(result, replications));
@@ -83,6 +138,11 @@ export function summaryText(result: RunResult, replications: Replications | null
 export interface ChartImage {
   name: string;
   title: string;
+}
+
+function scalingBlock(result: RunResult): string {
+  const rows = scalingRows(result);
+  return rows ? `${markdownTable(SCALING_HEADER, rows)}\n\n${scalingNote(result)}` : '';
 }
 
 /** Keeps scenario text from opening HTML or Markdown structure in a Markdown viewer. */
@@ -104,6 +164,7 @@ export function summaryMarkdown(
   const description = scenario?.description ? plainLine(scenario.description) : '';
   const files = [
     '`timeseries.csv` (one row per step and service)',
+    '`nodes.csv` (one row per step and node pool: CPU requested and used)',
     '`events.csv` (pod lifecycle, scaling, stream changes)',
     '`summary.json` (these figures and more, to 6 decimals)',
     '`scenario.json` (the scenario as run, defaults filled in)',
@@ -124,6 +185,7 @@ export function summaryMarkdown(
         : ''),
     seedsNote(replications),
     markdownTable(SUMMARY_HEADER, summaryRows(result, replications)),
+    scalingBlock(result),
     pending.length
       ? `Pods still Pending at the end (no node had the CPU they request): ${pending
           .map((s) => `${s.service} ${s.podsPendingAtEnd}`)

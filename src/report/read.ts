@@ -2,8 +2,9 @@
  * Reads a run folder back into a ReportInput, for `inferscale report DIR`:
  *
  *   openRunFolder: summary.json (required) -> scenario.json (optional: folders written before it
- *     existed lack it) -> the CSV files exist
- *   readRunFolder: timeseries.csv and events.csv, streamed row by row into a ReportCollector
+ *     existed lack it) -> the CSV files exist (nodes.csv optional: folders written before it existed
+ *     lack it)
+ *   readRunFolder: timeseries.csv, nodes.csv and events.csv, streamed row by row into a ReportCollector
  *
  * Every problem is a DataError whose message starts with the file's path (and line, for CSV rows).
  * Only the fields the report reads are checked; the rest of each file is carried as it is.
@@ -14,7 +15,7 @@ import { parse } from 'csv-parse';
 import { DataError } from '../errors.js';
 import type { RunResult } from '../model/simulate.js';
 import type { Scenario } from '../scenario/types.js';
-import { EVENT_COLUMNS, TIMESERIES_COLUMNS } from './columns.js';
+import { EVENT_COLUMNS, NODE_COLUMNS, TIMESERIES_COLUMNS } from './columns.js';
 import { BAND_COLUMNS, type BandPoint, type Replications } from './replications.js';
 import { compact, MEASURES, ReportCollector, type ReportInput, type SeriesPoint } from './series.js';
 
@@ -64,6 +65,24 @@ function checkKpis(file: string, path: string, v: unknown): void {
   if (!isObject(v)) throw new DataError(`${file}: ${path.replace(/\.$/, '')} must be an object`);
   for (const k of KPI_NUMBERS) expectNumber(file, path, v, k);
   for (const k of KPI_NULLABLE) expectNumber(file, path, v, k, true);
+  // Figures newer than some run folders: checked when present.
+  if (v.replicaSecondsHeldByStabilization !== undefined)
+    expectNumber(file, path, v, 'replicaSecondsHeldByStabilization');
+}
+
+/** A service's load steps and recovery figures, when present (the report shows them). */
+function checkRecovery(file: string, path: string, s: Json): void {
+  if (s.loadSteps !== undefined) {
+    if (!Array.isArray(s.loadSteps)) throw new DataError(`${file}: ${path}loadSteps must be an array`);
+    s.loadSteps.forEach((step, j) => {
+      const at = `${path}loadSteps[${j}].`;
+      if (!isObject(step)) throw new DataError(`${file}: ${at.replace(/\.$/, '')} must be an object`);
+      expectNumber(file, at, step, 'atSeconds');
+      expectNumber(file, at, step, 'recoverySeconds', true);
+    });
+  }
+  if (s.maxRecoverySeconds !== undefined) expectNumber(file, path, s, 'maxRecoverySeconds', true);
+  if (s.unrecoveredLoadSteps !== undefined) expectNumber(file, path, s, 'unrecoveredLoadSteps');
 }
 
 /** summary.json, checked for what the tables and charts read. */
@@ -82,6 +101,7 @@ export function readSummary(file: string): RunResult {
     if (typeof (s as Json).service !== 'string' || (s as Json).service === '')
       throw new DataError(`${file}: ${path}service must be a non-empty string`);
     expectNumber(file, path, s as Json, 'podsPendingAtEnd');
+    checkRecovery(file, path, s as Json);
   });
   checkKpis(file, 'total.', v.total);
   if (v.replications !== undefined) checkReplications(file, v.replications, v.services.length);
@@ -174,6 +194,8 @@ export interface RunFolder {
   result: RunResult;
   scenario: Scenario | null;
   timeseriesFile: string;
+  /** null for a folder written before nodes.csv existed. */
+  nodesFile: string | null;
   eventsFile: string;
   /** bands.csv, for runs with several seeds. */
   bandsFile: string | null;
@@ -190,7 +212,15 @@ export function openRunFolder(dir: string): RunFolder {
   const bandsFile = (result as { replications?: unknown }).replications ? join(dir, 'bands.csv') : null;
   for (const f of [timeseriesFile, eventsFile, bandsFile])
     if (f !== null && !existsSync(f)) throw new DataError(`${f}: no such file`);
-  return { result, scenario, timeseriesFile, eventsFile, bandsFile };
+  const nodesFile = join(dir, 'nodes.csv');
+  return {
+    result,
+    scenario,
+    timeseriesFile,
+    nodesFile: existsSync(nodesFile) ? nodesFile : null,
+    eventsFile,
+    bandsFile,
+  };
 }
 
 /** A run folder as the report needs it: its rows and events streamed through a ReportCollector. */
@@ -199,6 +229,7 @@ export async function readRunFolder(folder: RunFolder | string): Promise<ReportI
     result,
     scenario,
     timeseriesFile: ts,
+    nodesFile: nodes,
     eventsFile: ev,
     bandsFile,
   } = typeof folder === 'string' ? openRunFolder(folder) : folder;
@@ -221,12 +252,28 @@ export async function readRunFolder(folder: RunFolder | string): Promise<ReportI
       dropFps: n(7),
       scaleRatio: nn(8),
       cpuUtilization: nn(9),
-      latencyP95S: nn(10),
-      desiredReplicas: n(11),
-      hpaMetric: nn(12),
-      hpaTarget: nn(13),
+      latencyP50S: nn(10),
+      latencyP95S: nn(11),
+      latencyP99S: nn(12),
+      desiredReplicas: n(13),
+      hpaMetric: nn(14),
+      hpaTarget: nn(15),
     });
   });
+  if (nodes !== null)
+    await readCsv(nodes, NODE_COLUMNS, (c, line) => {
+      const n = (i: number) => cellNumber(nodes, line, NODE_COLUMNS[i], c[i]);
+      if (c[1] === '') throw new DataError(`${nodes}:${line}: pool is empty`);
+      collector.node({
+        timeS: n(0),
+        pool: c[1],
+        nodes: n(2),
+        cpuCores: n(3),
+        cpuRequestedCores: n(4),
+        cpuUsedCores: n(5),
+        cpuUtilization: cellNullable(nodes, line, NODE_COLUMNS[6], c[6]),
+      });
+    });
   await readCsv(ev, EVENT_COLUMNS, (c, line) =>
     collector.event({
       timeS: cellNumber(ev, line, 'time_s', c[0]),

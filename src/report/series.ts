@@ -4,13 +4,14 @@
  * run's length:
  *
  *   time-series rows -> per service, the mean of every `bucketSteps` consecutive steps (a point)
+ *   node rows        -> the same per node pool
  *   events           -> scaling decisions, at most one per service, kind and time slot (rule marks)
  *                    -> the first MAX_TABLE_EVENTS events (the page's table) and their count
  *
  * Both paths feed the values as the CSV files hold them (rounded to 6 decimals), so a report
  * regenerated from a run folder is byte-identical to the one written by the run.
  */
-import type { RunResult, TimeseriesRow } from '../model/simulate.js';
+import type { NodeRow, RunResult, TimeseriesRow } from '../model/simulate.js';
 import type { Scenario } from '../scenario/types.js';
 import type { BandPoint, Replications } from './replications.js';
 
@@ -56,12 +57,34 @@ export interface SeriesPoint {
   ready_replicas: number;
   desired_replicas: number;
   queue_length: number;
+  latency_p50_s: number | null;
   latency_p95_s: number | null;
+  latency_p99_s: number | null;
   hpa_metric: number | null;
   hpa_target: number | null;
 }
 
+/** One chart point of a node pool, like SeriesPoint (field names are nodes.csv's). */
+export interface NodePoint {
+  time: number;
+  pool: string;
+  nodes: number;
+  cpu_cores: number;
+  cpu_requested_cores: number;
+  cpu_used_cores: number;
+  cpu_utilization: number | null;
+}
+
 export type Measure = Exclude<keyof SeriesPoint, 'time' | 'service'>;
+type NodeMeasure = Exclude<keyof NodePoint, 'time' | 'pool'>;
+
+const NODE_MEASURES: readonly [NodeMeasure, keyof NodeRow][] = [
+  ['nodes', 'nodes'],
+  ['cpu_cores', 'cpuCores'],
+  ['cpu_requested_cores', 'cpuRequestedCores'],
+  ['cpu_used_cores', 'cpuUsedCores'],
+  ['cpu_utilization', 'cpuUtilization'],
+];
 
 export const MEASURES: readonly [Measure, keyof TimeseriesRow][] = [
   ['offered_fps', 'offeredFps'],
@@ -71,7 +94,9 @@ export const MEASURES: readonly [Measure, keyof TimeseriesRow][] = [
   ['ready_replicas', 'readyReplicas'],
   ['desired_replicas', 'desiredReplicas'],
   ['queue_length', 'queueLength'],
+  ['latency_p50_s', 'latencyP50S'],
   ['latency_p95_s', 'latencyP95S'],
+  ['latency_p99_s', 'latencyP99S'],
   ['hpa_metric', 'hpaMetric'],
   ['hpa_target', 'hpaTarget'],
 ];
@@ -111,6 +136,8 @@ export interface ReportInput {
   bands: BandPoint[] | null;
   /** With several seeds: every KPI's median and p5-p95 over the seeds. */
   replications: Replications | null;
+  /** Per node pool (nodes.csv); empty for a run folder written before nodes.csv existed. */
+  nodePoints: NodePoint[];
   decisions: DecisionMark[];
   /** Decisions that were folded into another's mark because their slot was taken. */
   decisionsFolded: number;
@@ -146,6 +173,8 @@ export class ReportCollector {
   private readonly buckets = new Map<string, Bucket>();
   private readonly points: SeriesPoint[] = [];
   private readonly pointTimesS: number[] = [];
+  private readonly nodeBuckets = new Map<string, Bucket>();
+  private readonly nodePoints: NodePoint[] = [];
   private readonly decisions = new Map<string, DecisionMark>();
   private decisionsFolded = 0;
   private readonly events: EventRow[] = [];
@@ -162,20 +191,43 @@ export class ReportCollector {
 
   /** A time-series row with its values as timeseries.csv holds them. */
   row(r: TimeseriesRow): void {
-    let b = this.buckets.get(r.service);
+    const b = this.add(this.buckets, r.service, MEASURES, r as unknown as Record<string, unknown>, r.timeS);
+    if (b.count === this.bucketSteps) this.emit(r.service, b);
+  }
+
+  /** A node-pool row with its values as nodes.csv holds them. */
+  node(r: NodeRow): void {
+    const b = this.add(
+      this.nodeBuckets,
+      r.pool,
+      NODE_MEASURES,
+      r as unknown as Record<string, unknown>,
+      r.timeS,
+    );
+    if (b.count === this.bucketSteps) this.emitNode(r.pool, b);
+  }
+
+  private add(
+    buckets: Map<string, Bucket>,
+    key: string,
+    measures: readonly (readonly [string, string])[],
+    r: Record<string, unknown>,
+    timeS: number,
+  ): Bucket {
+    let b = buckets.get(key);
     if (!b) {
-      b = { count: 0, lastTimeS: 0, sums: MEASURES.map(() => 0), counts: MEASURES.map(() => 0) };
-      this.buckets.set(r.service, b);
+      b = { count: 0, lastTimeS: 0, sums: measures.map(() => 0), counts: measures.map(() => 0) };
+      buckets.set(key, b);
     }
-    for (let i = 0; i < MEASURES.length; i++) {
-      const v = r[MEASURES[i][1]] as number | null;
+    for (let i = 0; i < measures.length; i++) {
+      const v = r[measures[i][1]] as number | null;
       if (v === null) continue;
       b.sums[i] += v;
       b.counts[i]++;
     }
     b.count++;
-    b.lastTimeS = r.timeS;
-    if (b.count === this.bucketSteps) this.emit(r.service, b);
+    b.lastTimeS = timeS;
+    return b;
   }
 
   /** An event with its time as events.csv holds it. */
@@ -204,6 +256,7 @@ export class ReportCollector {
 
   finish(result: RunResult, scenario: Scenario | null): ReportInput {
     for (const [service, b] of this.buckets) if (b.count > 0) this.emit(service, b);
+    for (const [pool, b] of this.nodeBuckets) if (b.count > 0) this.emitNode(pool, b);
     return {
       result,
       scenario,
@@ -214,6 +267,7 @@ export class ReportCollector {
       pointTimesS: this.pointTimesS,
       bands: null,
       replications: null,
+      nodePoints: this.nodePoints,
       decisions: [...this.decisions.values()],
       decisionsFolded: this.decisionsFolded,
       decisionSlotSeconds: this.decisionSlotSeconds,
@@ -223,17 +277,30 @@ export class ReportCollector {
   }
 
   private emit(service: string, b: Bucket): void {
+    this.pointTimesS.push(b.lastTimeS);
+    this.points.push(this.point({ service }, MEASURES, b) as unknown as SeriesPoint);
+  }
+
+  private emitNode(pool: string, b: Bucket): void {
+    this.nodePoints.push(this.point({ pool }, NODE_MEASURES, b) as unknown as NodePoint);
+  }
+
+  /** The bucket's means as a point (keyed by `key`), and the bucket emptied. */
+  private point(
+    key: Record<string, string>,
+    measures: readonly (readonly [string, string])[],
+    b: Bucket,
+  ): Record<string, number | string | null> {
     const p: Record<string, number | string | null> = {
       time: compact(b.lastTimeS / this.timeUnit.seconds),
-      service,
+      ...key,
     };
-    for (let i = 0; i < MEASURES.length; i++) {
-      p[MEASURES[i][0]] = b.counts[i] === 0 ? null : compact(b.sums[i] / b.counts[i]);
+    for (let i = 0; i < measures.length; i++) {
+      p[measures[i][0]] = b.counts[i] === 0 ? null : compact(b.sums[i] / b.counts[i]);
       b.sums[i] = 0;
       b.counts[i] = 0;
     }
     b.count = 0;
-    this.pointTimesS.push(b.lastTimeS);
-    this.points.push(p as unknown as SeriesPoint);
+    return p;
   }
 }

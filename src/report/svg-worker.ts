@@ -35,6 +35,7 @@ const NO_FRAMES: FrameKpis = {
   latencyP95Seconds: null,
   latencyP99Seconds: null,
   replicaSeconds: 0,
+  replicaSecondsHeldByStabilization: 0,
   maxReplicas: 0,
   cpuCoreSeconds: 0,
 };
@@ -56,17 +57,30 @@ function warmUpInput(): ReportInput {
         dropFps: t === 3 ? 200 : 15 - (t % 7),
         scaleRatio: null,
         cpuUtilization: null,
+        latencyP50S: t % 10 === 0 ? null : 0.05 * (t % 3),
         latencyP95S: t % 10 === 0 ? null : 0.1 * (t % 3),
+        latencyP99S: t % 10 === 0 ? null : 0.15 * (t % 3),
         desiredReplicas: 2,
         hpaMetric: 90 + t,
         hpaTarget: 80,
       });
+  for (let t = 1; t <= 60; t++)
+    collector.node({
+      timeS: t,
+      pool: 'p',
+      nodes: 2,
+      cpuCores: 16,
+      cpuRequestedCores: t > 20 ? 4 : 2,
+      cpuUsedCores: 1 + (t % 5),
+      cpuUtilization: (1 + (t % 5)) / 16,
+    });
   collector.event({ timeS: 30, service: 'a', event: 'hpa-rescale', detail: 'warm-up' });
   const result: RunResult = {
     scenario: 'warm-up',
     seed: 1,
     durationSeconds: 60,
     stepSeconds: 1,
+    recoveryMaxDropPercent: 1,
     services: services.map((service) => ({
       ...NO_FRAMES,
       service,
@@ -77,6 +91,9 @@ function warmUpInput(): ReportInput {
       scaleEventsPerHour: 60,
       sloViolationSeconds: 0,
       framesDroppedWhileScalingUp: 0,
+      loadSteps: [{ atSeconds: 0, recoverySeconds: 5 }],
+      maxRecoverySeconds: 5,
+      unrecoveredLoadSteps: 0,
     })),
     total: NO_FRAMES,
     events: 1,

@@ -1,6 +1,6 @@
 /**
  * Runs a scenario into a report folder:
- *   temp folder beside DIR -> timeseries.csv + events.csv streamed while simulating (and gathered,
+ *   temp folder beside DIR -> timeseries.csv, nodes.csv, events.csv streamed while simulating (and gathered,
  *   bucketed, for the charts) -> summary.json + scenario.json -> charts/, index.html, summary.md
  *   -> swap the temp folder into DIR
  * so DIR is either the complete new report or untouched: never half-written.
@@ -20,10 +20,16 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { simulate, type RunResult, type SimulateOptions, type TimeseriesRow } from '../model/simulate.js';
+import {
+  simulate,
+  type NodeRow,
+  type RunResult,
+  type SimulateOptions,
+  type TimeseriesRow,
+} from '../model/simulate.js';
 import type { RunEvent } from '../model/world.js';
 import type { Scenario } from '../scenario/types.js';
-import { EVENT_COLUMNS, TIMESERIES_COLUMNS } from './columns.js';
+import { EVENT_COLUMNS, NODE_COLUMNS, TIMESERIES_COLUMNS } from './columns.js';
 import { asWritten, num, round6, roundDeep } from './format.js';
 import { openRunFolder, readRunFolder } from './read.js';
 import { renderReport, type ReportFile } from './render.js';
@@ -39,7 +45,7 @@ import {
 import { runPool } from '../parallel/pool.js';
 import { startSvgWorker } from './svg.js';
 
-export { EVENT_COLUMNS, TIMESERIES_COLUMNS } from './columns.js';
+export { EVENT_COLUMNS, NODE_COLUMNS, TIMESERIES_COLUMNS } from './columns.js';
 export { roundDeep } from './format.js';
 
 /**
@@ -87,11 +93,37 @@ function timeseriesCells(r: TimeseriesRow): unknown[] {
     num(r.dropFps),
     num(r.scaleRatio),
     num(r.cpuUtilization),
+    num(r.latencyP50S),
     num(r.latencyP95S),
+    num(r.latencyP99S),
     r.desiredReplicas,
     num(r.hpaMetric),
     num(r.hpaTarget),
   ];
+}
+
+function nodeCells(r: NodeRow): unknown[] {
+  return [
+    num(r.timeS),
+    r.pool,
+    r.nodes,
+    num(r.cpuCores),
+    num(r.cpuRequestedCores),
+    num(r.cpuUsedCores),
+    num(r.cpuUtilization),
+  ];
+}
+
+/** A node row with its values as nodes.csv holds them. */
+function nodeAsWritten(r: NodeRow): NodeRow {
+  return {
+    ...r,
+    timeS: round6(r.timeS)!,
+    cpuCores: round6(r.cpuCores)!,
+    cpuRequestedCores: round6(r.cpuRequestedCores)!,
+    cpuUsedCores: round6(r.cpuUsedCores)!,
+    cpuUtilization: round6(r.cpuUtilization),
+  };
 }
 
 /**
@@ -172,6 +204,7 @@ export async function writeRunReport(
     // 1. Simulate, streaming the CSV files and gathering what the charts draw.
     const collector = report || others ? new ReportCollector(asRun.durationUs, asRun.stepUs) : null;
     const ts = new CsvFile(join(tmp, 'timeseries.csv'), TIMESERIES_COLUMNS);
+    const nodes = new CsvFile(join(tmp, 'nodes.csv'), NODE_COLUMNS);
     const ev = new CsvFile(join(tmp, 'events.csv'), EVENT_COLUMNS);
     let result: RunResult;
     try {
@@ -184,6 +217,10 @@ export async function writeRunReport(
             collector?.row(asWritten(r));
             onRow?.(r);
           },
+          node: (r) => {
+            nodes.add(nodeCells(r));
+            collector?.node(nodeAsWritten(r));
+          },
           event: (e: RunEvent) => {
             const timeS = round6(e.timeUs / 1e6)!;
             ev.add([num(timeS), e.service, e.event, e.detail]);
@@ -193,6 +230,7 @@ export async function writeRunReport(
       });
     } finally {
       ts.close();
+      nodes.close();
       ev.close();
     }
     // 2. The JSON files; the report is made from summary.json's rounded figures, as `report DIR` is.

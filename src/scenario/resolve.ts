@@ -573,9 +573,10 @@ function resolveStreamGroup(
       resolutionUs: Math.max(1000, resolution),
     };
   } else if (g.trace !== undefined) {
-    count = { kind: 'points', changes: r.readTrace(g.trace, [...path, 'trace']) };
+    count = { kind: 'points', changes: r.readTrace(g.trace, [...path, 'trace']), ramps: [] };
   } else {
     const changes = [{ atUs: 0, count: g.count ?? 1 }];
+    const ramps: { atUs: number; endUs: number; count: number }[] = [];
     let busyUntil = 0;
     (g.schedule ?? []).forEach((p, k) => {
       const atUs = r.us(p.at);
@@ -595,10 +596,11 @@ function resolveStreamGroup(
         const dir = Math.sign(p.count - from);
         for (let s = 1; s <= steps; s++)
           changes.push({ atUs: atUs + Math.round((rampUs * s) / steps), count: from + dir * s });
+        ramps.push({ atUs, endUs: atUs + rampUs, count: p.count });
       }
       busyUntil = atUs + rampUs;
     });
-    count = { kind: 'points', changes: mergeChanges(changes) };
+    count = { kind: 'points', changes: mergeChanges(changes), ramps };
   }
 
   return {

@@ -84,7 +84,16 @@ export interface StreamGroupConfig {
 
 /** Stream count over time: change points (steps, ramps, traces) or a sine evaluated at a resolution. */
 export type CountSchedule =
-  | { kind: 'points'; changes: { atUs: number; count: number }[] }
+  | {
+      kind: 'points';
+      changes: { atUs: number; count: number }[];
+      /**
+       * The schedule's ramps as written: the changes at times in (atUs, endUs] are one ramp's
+       * one-stream steps towards `count`, and the ramp as a whole starts at atUs (a schedule point
+       * at endUs shares the ramp's last change). Empty for traces.
+       */
+      ramps: { atUs: number; endUs: number; count: number }[];
+    }
   | {
       kind: 'sine';
       mean: number;

@@ -156,6 +156,77 @@ for (const row of WAIT_ROWS) {
   });
 }
 
+const WITHOUT_WINDOW_ROWS: {
+  name: string;
+  behavior: HpaBehaviorInput | null;
+  config: ControllerConfig;
+  desired: number;
+  without: number;
+}[] = [
+  {
+    name: 'legacy: the 300 s window holds 5; without it the proposal 3 applies',
+    behavior: null,
+    config: DEFAULT_CONTROLLER_CONFIG,
+    desired: 5,
+    without: 3,
+  },
+  {
+    name: 'default behavior: the window holds 5; without it, 3 (the 100% policy allows it)',
+    behavior: {},
+    config: DEFAULT_CONTROLLER_CONFIG,
+    desired: 5,
+    without: 3,
+  },
+  {
+    name: 'a 1-pod-per-minute policy would stop at 4 anyway: the window alone holds one',
+    behavior: { scaleDown: { policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }] } },
+    config: DEFAULT_CONTROLLER_CONFIG,
+    desired: 5,
+    without: 4,
+  },
+  {
+    name: 'behavior with a 0 s window: nothing is held',
+    behavior: { scaleDown: { stabilizationWindowSeconds: 0 } },
+    config: DEFAULT_CONTROLLER_CONFIG,
+    desired: 3,
+    without: 3,
+  },
+  {
+    name: 'legacy with --horizontal-pod-autoscaler-downscale-stabilization=0: nothing is held',
+    behavior: null,
+    config: { ...DEFAULT_CONTROLLER_CONFIG, downscaleStabilizationSeconds: 0 },
+    desired: 3,
+    without: 3,
+  },
+];
+
+for (const row of WITHOUT_WINDOW_ROWS) {
+  test(`desired without the scale-down window: ${row.name}`, () => {
+    // 5 pods at 60% of target (proposal 3), one minute after a recommendation of 5.
+    const pods = readyPods(5);
+    const state = { ...initialHpaState(), recommendations: [{ replicas: 5, timestampS: -60 }] };
+    const r = syncHpa(spec(row.behavior), 5, 5, pods, metrics(pods, 0, 600), state, row.config, 0);
+    assert.equal(r.proposal, 3);
+    assert.deepEqual([r.desiredReplicas, r.desiredWithoutScaleDownStabilization], [row.desired, row.without]);
+  });
+}
+
+test('desired without the scale-down window is null when the metrics were not used', () => {
+  const pods = readyPods(5);
+  const r = syncHpa(
+    spec(null, { maxReplicas: 4 }),
+    5,
+    5,
+    pods,
+    metrics(pods, 0, 600),
+    initialHpaState(),
+    DEFAULT_CONTROLLER_CONFIG,
+    0,
+  );
+  assert.equal(r.reason, 'TooManyReplicas');
+  assert.equal(r.desiredWithoutScaleDownStabilization, null);
+});
+
 const TOLERANCE_ROWS = [
   { perPodMilli: 1_100, replicas: 10, name: '+10% is within (inclusive)' },
   { perPodMilli: 1_101, replicas: 12, name: 'just above: ceil(1.101 x 10)' },

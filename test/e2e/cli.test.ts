@@ -46,10 +46,13 @@ test('simulate with no file runs the built-in seed-demo-hpa scenario and prints 
     const header = readFileSync(join(out, 'timeseries.csv'), 'utf8').split('\n')[0];
     assert.equal(
       header,
-      'time_s,service,replicas,ready_replicas,queue_length,offered_fps,infer_fps,drop_fps,scale_ratio,cpu_utilization,latency_p95_s,desired_replicas,hpa_metric,hpa_target',
+      'time_s,service,replicas,ready_replicas,queue_length,offered_fps,infer_fps,drop_fps,scale_ratio,cpu_utilization,latency_p50_s,latency_p95_s,latency_p99_s,desired_replicas,hpa_metric,hpa_target',
     );
     const rows = readFileSync(join(out, 'timeseries.csv'), 'utf8').trim().split('\n');
     assert.equal(rows.length, 1 + 120 * 5);
+    const nodes = readFileSync(join(out, 'nodes.csv'), 'utf8').trim().split('\n');
+    assert.equal(nodes[0], 'time_s,pool,nodes,cpu_cores,cpu_requested_cores,cpu_used_cores,cpu_utilization');
+    assert.equal(nodes.length, 1 + 120 * 1, 'one row per step for the one pool');
     assert.ok(existsSync(join(out, 'events.csv')) && existsSync(join(out, 'summary.md')));
   });
 });

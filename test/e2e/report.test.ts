@@ -11,7 +11,7 @@ import { baseSpec, merge } from '../helpers/scenario.js';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = join(ROOT, 'dist/src/cli/main.js');
 const HOSTILE = ['<script>alert(1)</script>', '</script><script>alert(2)</script>'];
-const CHARTS = ['fps', 'hpa', 'latency', 'queue', 'replicas'];
+const CHARTS = ['fps', 'hpa', 'latency', 'nodes', 'queue', 'replicas'];
 
 function cli(args: string[]) {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
@@ -73,6 +73,7 @@ test('simulate writes the charts as specs and SVG, the page and a summary.md tha
     'charts',
     'events.csv',
     'index.html',
+    'nodes.csv',
     'scenario.json',
     'summary.json',
     'summary.md',
@@ -111,7 +112,7 @@ test('report DIR regenerates byte-identical files from a run folder, without sim
   rmSync(join(dir, 'index.html'));
   const r = cli(['report', dir]);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^report: .* \(5 charts, index.html, summary.md\)\n$/);
+  assert.match(r.stdout, /^report: .* \(6 charts, index.html, summary.md\)\n$/);
   assertSameFiles(before, generated(dir), 'differs once regenerated');
   assert.deepEqual(
     readdirSync(dir).filter((f) => f.startsWith('.')),
@@ -120,12 +121,29 @@ test('report DIR regenerates byte-identical files from a run folder, without sim
   );
 });
 
+test('report DIR on a folder written before nodes.csv existed draws every chart but the nodes chart', () => {
+  const dir = join(tmp, 'no-nodes');
+  cpSync(join(tmp, 'b'), dir, { recursive: true });
+  rmSync(join(dir, 'nodes.csv'));
+  const r = cli(['report', dir]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /\(5 charts, index.html, summary.md\)/);
+  const before = generated(join(tmp, 'b'));
+  const after = generated(dir);
+  before.delete('charts/nodes.svg');
+  before.delete('charts/nodes.vl.json');
+  for (const f of ['charts/fps.svg', 'charts/latency.vl.json', 'charts/replicas.svg'])
+    assert.ok(before.get(f)!.equals(after.get(f)!), `${f} differs`);
+  assert.doesNotMatch(after.get('summary.md')!.toString(), /nodes\.svg/);
+});
+
 test('--no-report writes the CSV and JSON files only; report DIR adds the rest, as simulate would', () => {
   const r = simulate('c', '--no-report');
   assert.equal(r.status, 0, r.stderr);
   const dir = join(tmp, 'c');
   assert.deepEqual(readdirSync(dir).sort(), [
     'events.csv',
+    'nodes.csv',
     'scenario.json',
     'summary.json',
     'timeseries.csv',
@@ -162,6 +180,24 @@ test('report DIR: a missing or malformed folder or file exits 2 naming it, and r
       /timeseries\.csv:3: replicas "lots" is not a number/,
     ],
     ['no events.csv', (dir) => rmSync(join(dir, 'events.csv')), /events\.csv: no such file/],
+    [
+      'a bad number in nodes.csv',
+      (dir) => {
+        const lines = readFileSync(join(dir, 'nodes.csv'), 'utf8').split('\n');
+        lines[1] = lines[1].replace(/,[^,]*$/, ',busy');
+        writeFileSync(join(dir, 'nodes.csv'), lines.join('\n'));
+      },
+      /nodes\.csv:2: cpu_utilization "busy" is not a number/,
+    ],
+    [
+      'a load step without a time in summary.json',
+      (dir) => {
+        const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+        summary.services[0].loadSteps = [{ recoverySeconds: 3 }];
+        writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary));
+      },
+      /summary\.json: services\[0\]\.loadSteps\[0\]\.atSeconds must be a number/,
+    ],
   ];
   // Each case breaks its own copy of a good run folder; the commands run side by side.
   const results = await Promise.all(

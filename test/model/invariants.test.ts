@@ -116,7 +116,10 @@ test('same scenario and seed give byte-identical report files; another seed diff
     const a = reportFiles(join(tmp, 'a'));
     const b = reportFiles(join(tmp, 'b'));
     const c = reportFiles(join(tmp, 'c'));
-    assert.deepEqual([...a.keys()], ['events.csv', 'scenario.json', 'summary.json', 'timeseries.csv']);
+    assert.deepEqual(
+      [...a.keys()],
+      ['events.csv', 'nodes.csv', 'scenario.json', 'summary.json', 'timeseries.csv'],
+    );
     for (const [f, bytes] of a)
       assert.ok(bytes.equals(b.get(f)!), `${f} differs between two runs with one seed`);
     assert.ok(!a.get('timeseries.csv')!.equals(c.get('timeseries.csv')!), 'seed 2 gave the same time series');

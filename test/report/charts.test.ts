@@ -1,7 +1,15 @@
 /** The chart specs: valid Vega-Lite, compiled without warnings, drawing what each chart is for. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hpaChart, queueChart, reportCharts, fpsChart, type VlSpec } from '../../src/report/charts.js';
+import {
+  hpaChart,
+  latencyChart,
+  nodesChart,
+  queueChart,
+  reportCharts,
+  fpsChart,
+  type VlSpec,
+} from '../../src/report/charts.js';
 import { compileToVega } from '../../src/report/svg.js';
 import { ReportCollector, type ReportInput } from '../../src/report/series.js';
 import type { RunResult } from '../../src/model/simulate.js';
@@ -24,7 +32,7 @@ for (const interactive of [false, true]) {
     const charts = reportCharts(input, { interactive });
     assert.deepEqual(
       charts.map((c) => c.name),
-      ['fps', 'replicas', 'queue', 'latency', 'hpa'],
+      ['fps', 'replicas', 'queue', 'latency', 'hpa', 'nodes'],
     );
     for (const chart of [...charts, ...reportCharts(someDecisions, { interactive })]) {
       assert.deepEqual(vegaLiteSchemaErrors(chart.spec), [], chart.name);
@@ -98,6 +106,38 @@ test('hpa: only services with an HPA, named by their metric; no chart without an
   );
 });
 
+test('latency: p50, p95 and p99 lines in every panel', () => {
+  const spec = latencyChart(input, { interactive: false }).spec;
+  for (const p of panels(spec)) {
+    const fold = (p.layer[0].transform as VlSpec[]).find((t) => t.fold) as { fold: string[] };
+    assert.deepEqual(fold.fold, ['latency_p50_s', 'latency_p95_s', 'latency_p99_s']);
+  }
+  const series = (spec.datasets as Record<string, Record<string, unknown>[]>).series;
+  assert.ok(series.every((r) => 'latency_p50_s' in r && 'latency_p99_s' in r));
+});
+
+test('nodes: one panel per pool with used, requested and capacity from nodes.csv; none without it', () => {
+  const spec = nodesChart(input, { interactive: false })!.spec;
+  assert.deepEqual(
+    panels(spec).map((p) => p.title),
+    ['pool (1 node)'],
+  );
+  const nodes = (spec.datasets as Record<string, Record<string, unknown>[]>).nodes;
+  assert.equal(nodes.length, 120);
+  assert.deepEqual(Object.keys(nodes[0]), [
+    'time',
+    'pool',
+    'cpu_used_cores',
+    'cpu_requested_cores',
+    'cpu_cores',
+  ]);
+  assert.ok(nodes.every((r) => r.cpu_cores === 8));
+  // TWO_SERVICES: svc requests 0.5 CPU per replica and scales to 2; `other` requests none.
+  assert.deepEqual([...new Set(nodes.map((r) => r.cpu_requested_cores))].sort(), [0.5, 1]);
+  assert.ok(nodes.some((r) => (r.cpu_used_cores as number) > 1));
+  assert.equal(nodesChart({ ...input, nodePoints: [] }, { interactive: false }), null);
+});
+
 test('a startup burst does not flatten the rest: the y axis is cut and the panel gives the peak', () => {
   const c = new ReportCollector(600e6, 1e6);
   for (let t = 1; t <= 600; t++)
@@ -112,7 +152,9 @@ test('a startup burst does not flatten the rest: the y axis is cut and the panel
       dropFps: t <= 3 ? 300 : 5,
       scaleRatio: null,
       cpuUtilization: null,
+      latencyP50S: 0.1,
       latencyP95S: 0.2,
+      latencyP99S: 0.3,
       desiredReplicas: 1,
       hpaMetric: null,
       hpaTarget: null,
@@ -145,7 +187,9 @@ test('a day of 1 s steps for five services stays within 2000 points per series, 
         dropFps: 5,
         scaleRatio: null,
         cpuUtilization: null,
+        latencyP50S: 0.1,
         latencyP95S: 0.2,
+        latencyP99S: 0.3,
         desiredReplicas: 1,
         hpaMetric: null,
         hpaTarget: null,

@@ -58,18 +58,41 @@ test('the page has the summary, every KPI of summary.json, the scenario as run a
   assert.ok(html.includes(`<td>${escapeHtml(input.events[0].detail)}</td>`));
 });
 
+test('the page shows recovery after load steps and the replica-seconds held by stabilization', () => {
+  const steps = [
+    { atSeconds: 0, recoverySeconds: 12 },
+    { atSeconds: 60, recoverySeconds: null },
+  ];
+  const i: ReportInput = {
+    ...input,
+    result: {
+      ...input.result,
+      services: input.result.services.map((s, k) =>
+        k === 0 ? { ...s, loadSteps: steps, maxRecoverySeconds: null, unrecoveredLoadSteps: 1 } : s,
+      ),
+    },
+  };
+  const html = page(i);
+  assert.ok(html.includes('>0 s: 12 s; 60 s: never</td>'), 'loadSteps in the KPI table');
+  assert.ok(html.includes('<th class="num">held by stabilization</th>'), 'the scaling table');
+  assert.match(html, /<div class="v">1 of 3<\/div><div class="k">load steps not recovered<\/div>/);
+  assert.match(html, /<div class="k">replica-hours held by stabilization<\/div>/);
+});
+
 test('every chart has its element, its spec and the data it filters', () => {
   const html = page(input);
   const block = html.match(/<script type="application\/json" id="inferscale-charts">([^<]*)<\/script>/);
   assert.ok(block, 'no JSON block');
   const payload = JSON.parse(block[1]) as {
-    datasets: { series: unknown[]; decisions: unknown[] };
+    datasets: { series: unknown[]; decisions: unknown[]; nodes: unknown[] };
     charts: { id: string; spec: Record<string, unknown> }[];
   };
   assert.deepEqual(payload.datasets.series, input.points);
+  assert.deepEqual(payload.datasets.nodes, input.nodePoints);
+  assert.ok(input.nodePoints.length > 0, 'no node points');
   assert.deepEqual(
     payload.charts.map((c) => c.id),
-    ['chart-fps', 'chart-replicas', 'chart-queue', 'chart-latency', 'chart-hpa'],
+    ['chart-fps', 'chart-replicas', 'chart-queue', 'chart-latency', 'chart-hpa', 'chart-nodes'],
   );
   for (const c of payload.charts) {
     assert.ok(html.includes(`<div id="${c.id}" class="chart"`), c.id);

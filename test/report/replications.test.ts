@@ -43,6 +43,7 @@ function fakeResult(seed: number, drop: number, latency: number | null): RunResu
     replicaSeconds: 10,
     maxReplicas: 1,
     cpuCoreSeconds: 5,
+    replicaSecondsHeldByStabilization: 0,
   };
   return {
     scenario: 'x',
@@ -60,12 +61,16 @@ function fakeResult(seed: number, drop: number, latency: number | null): RunResu
         scaleEventsPerHour: seed * 360,
         sloViolationSeconds: 0,
         framesDroppedWhileScalingUp: 0,
+        loadSteps: [{ atSeconds: 0, recoverySeconds: seed }],
+        maxRecoverySeconds: seed,
+        unrecoveredLoadSteps: 0,
       },
     ],
     total: kpis,
     events: 1000 + seed,
     nodeHours: 1,
     cost: 2,
+    recoveryMaxDropPercent: 1,
   };
 }
 
@@ -77,6 +82,8 @@ test('summarizeSeeds bands every numeric KPI of every service, the total and the
   assert.equal(a.service, 'a');
   assert.deepEqual(a.droppedFrames, { p5: 1.95, median: 10.5, p95: 19.05 });
   assert.deepEqual(a.scaleEvents, { p5: 1.95, median: 10.5, p95: 19.05 });
+  assert.deepEqual(a.maxRecoverySeconds, { p5: 1.95, median: 10.5, p95: 19.05 });
+  assert.equal(a.loadSteps, undefined, 'arrays are not banded');
   assert.deepEqual(a.offeredFps, { p5: 10, median: 10, p95: 10 });
   // Seed 3 has no latency: the band is over the 19 others.
   const lat = oneTo(20)
@@ -107,7 +114,9 @@ function point(time: number, service: string, v: number | null): SeriesPoint {
     ready_replicas: 1,
     desired_replicas: 1,
     queue_length: 0,
+    latency_p50_s: v,
     latency_p95_s: v,
+    latency_p99_s: v,
     hpa_metric: null,
     hpa_target: null,
   };

@@ -72,6 +72,7 @@ export function syncHpa(
   let message = '';
   let computeMetrics = true;
   let disabled = false;
+  let withoutScaleDownStabilization: number | null = null;
 
   // 2. Cases decided without metrics.
   if (current === 0) {
@@ -135,6 +136,7 @@ export function syncHpa(
         conditions,
         reason: computed.condition?.reason ?? 'FailedComputeMetricsReplicas',
         message: computed.error,
+        desiredWithoutScaleDownStabilization: null,
         nextState: { ...copyState(state), recommendations, conditions },
       };
     }
@@ -155,7 +157,8 @@ export function syncHpa(
     if (desired > current) rescaleReason = MSG.metricAboveTarget(rescaleMetric);
     if (desired < current) rescaleReason = MSG.allMetricsBelowTarget;
 
-    const n =
+    // The same normalization with no scale-down window tells what the window alone holds back.
+    const normalize = (scaleDownWindow: boolean): Normalized =>
       spec.behavior === null
         ? normalizeLegacy({
             currentReplicas: current,
@@ -163,7 +166,7 @@ export function syncHpa(
             minReplicas: min,
             maxReplicas: spec.maxReplicas,
             recommendations,
-            downscaleStabilizationSeconds: config.downscaleStabilizationSeconds,
+            downscaleStabilizationSeconds: scaleDownWindow ? config.downscaleStabilizationSeconds : 0,
             scaleUpLimitFactor: config.scaleUpLimitFactor,
             scaleUpLimitMinimum: config.scaleUpLimitMinimum,
             nowS,
@@ -173,13 +176,20 @@ export function syncHpa(
             proposal: desired,
             minReplicas: min,
             maxReplicas: spec.maxReplicas,
-            behavior: spec.behavior,
+            behavior: scaleDownWindow
+              ? spec.behavior
+              : {
+                  ...spec.behavior,
+                  scaleDown: { ...spec.behavior.scaleDown, stabilizationWindowSeconds: 0 },
+                },
             recommendations,
             scaleUpEvents: state.scaleUpEvents,
             scaleDownEvents: state.scaleDownEvents,
             downscaleStabilizationSeconds: config.downscaleStabilizationSeconds,
             nowS,
           });
+    const n = normalize(true);
+    withoutScaleDownStabilization = normalize(false).desiredReplicas;
     recommendations = n.recommendations;
     conditions = setCondition(conditions, 'AbleToScale', 'True', n.ableToScale.reason, n.ableToScale.message);
     conditions = setCondition(
@@ -197,6 +207,8 @@ export function syncHpa(
       desired = min;
       if (rescaleReason === '') rescaleReason = MSG.belowMinReplicas;
     }
+    if (current === 0 && min !== 0 && scaledToZero)
+      withoutScaleDownStabilization = Math.max(withoutScaleDownStabilization, min);
   }
 
   // 4. Rescale. Clamping into [min, max] always changes the count; a disabled HPA never scales.
@@ -236,6 +248,7 @@ export function syncHpa(
     conditions,
     reason,
     message,
+    desiredWithoutScaleDownStabilization: withoutScaleDownStabilization,
     nextState: {
       recommendations,
       scaleUpEvents: events.scaleUpEvents.map((e) => ({ ...e })),

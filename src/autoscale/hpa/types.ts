@@ -246,6 +246,13 @@ export interface SyncResult {
   reason: SyncReason;
   /** The SuccessfulRescale event text when scaled ("New size: 3; reason: ..."), else the explaining condition's message. */
   message: string;
+  /**
+   * Not part of Kubernetes: the replica count this sync would have left the workload at with a
+   * scale-down stabilization window of 0 (the same proposal, scale-up window, rate limits and
+   * [min, max]). `desiredReplicas` minus this, when positive, is what the window alone holds.
+   * Null when the metrics were not used (scaling disabled, count outside [min, max], metrics failed).
+   */
+  desiredWithoutScaleDownStabilization: number | null;
   nextState: HpaState;
 }
 
