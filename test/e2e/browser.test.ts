@@ -117,18 +117,22 @@ test('the default scenario’s page draws every chart offline, with tooltips, an
   assert.equal(run.status, 0, run.stderr);
   const dir = join(OUT, 'seed-demo-hpa');
   // Tall enough for the top of the page down to the end of the first chart.
-  const { page, log, close } = await openPage(join(dir, 'index.html'), { width: 1200, height: 1600 });
+  const { page, log, close } = await openPage(join(dir, 'index.html'), { width: 1200, height: 2000 });
   try {
     const states = await waitForCharts(page, log);
     assertAllDrawn(states, dir, log);
-    assert.equal(states.length, 5, 'seed-demo-hpa has HPAs, so all five charts');
+    assert.equal(
+      states.length,
+      6,
+      'seed-demo-hpa has HPAs, so all six charts (fps, replicas, queue, latency, hpa, nodes)',
+    );
     assert.match(await page.locator('h1').innerText(), /^inferscale run: seed-demo-hpa$/);
 
     // Hovering a panel shows the values at that step (vega-tooltip's element); the first panel is
     // in view at the top of the page, so the top screenshot shows the tooltip too.
     const first = page.locator('div.chart .marks').first();
     const box = await first.boundingBox();
-    assert.ok(box && box.y + box.height < 1600, `the first chart is not in view: ${JSON.stringify(box)}`);
+    assert.ok(box && box.y + box.height < 2000, `the first chart is not in view: ${JSON.stringify(box)}`);
     let tooltip = '';
     for (let y = box.y + 20; y < box.y + box.height && !tooltip; y += 10) {
       await page.mouse.move(box.x + box.width * 0.6, y);
