@@ -1,15 +1,12 @@
 #!/usr/bin/env node
 /**
  * The inferscale command line: one file per command, wired here with yargs. Only src/cli/ exits.
+ * Each command's module is imported when that command runs, so `--help` and `validate` do not load
+ * the simulator, the report writers or the planner.
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT_USAGE, reportError } from './errors.js';
-import { runPlan } from './plan.js';
-import { runReport } from './report.js';
-import { runSchema } from './schema.js';
-import { runSimulate } from './simulate.js';
-import { runValidate } from './validate.js';
 
 async function run(fn: () => number | Promise<number>, debug: boolean): Promise<void> {
   try {
@@ -55,7 +52,7 @@ await yargs(argv)
         .example('$0 simulate scenarios/seed-manual-scale.yaml --json > summary.json', '')
         .example('$0 simulate scenarios/mmck.yaml --duration 24h --no-report', '')
         .example('$0 simulate --seeds 20', 'medians and p5-p95 bands over seeds 1-20'),
-    (a) => run(() => runSimulate(a), debug),
+    (a) => run(async () => (await import('./simulate.js')).runSimulate(a), debug),
   )
   .command(
     'plan <file>',
@@ -99,8 +96,8 @@ await yargs(argv)
         .example('$0 plan scenarios/plan-seed.yaml --no-confirm --json', 'the analytic stage alone, as JSON'),
     (a) =>
       run(
-        () =>
-          runPlan({
+        async () =>
+          (await import('./plan.js')).runPlan({
             file: a.file as string,
             seeds: a.seeds,
             confirmDuration: a['confirm-duration'] as string | undefined,
@@ -123,7 +120,11 @@ await yargs(argv)
         .option('quiet', { type: 'boolean', describe: 'Print nothing on success' })
         .example('$0 plan scenarios/plan-seed.yaml', 'replicas, nodes and cost per CPU type for an SLO')
         .example('$0 report reports/seed-demo-hpa', 'redraw a run (one made with --no-report, say)'),
-    (a) => run(() => runReport({ dir: a.dir as string, quiet: a.quiet }), debug),
+    (a) =>
+      run(
+        async () => (await import('./report.js')).runReport({ dir: a.dir as string, quiet: a.quiet }),
+        debug,
+      ),
   )
   .command(
     'validate <file>',
@@ -132,13 +133,13 @@ await yargs(argv)
       y
         .positional('file', { type: 'string', demandOption: true })
         .example('$0 validate scenarios/mmck.yaml', ''),
-    (a) => run(() => runValidate(a.file as string), debug),
+    (a) => run(async () => (await import('./validate.js')).runValidate(a.file as string), debug),
   )
   .command(
     'schema',
     'Print the scenario JSON Schema (kept at scenarios/scenario.schema.json for editors)',
     (y) => y.example('$0 schema > scenarios/scenario.schema.json', ''),
-    () => run(() => runSchema(), debug),
+    () => run(async () => (await import('./schema.js')).runSchema(), debug),
   )
   .example('$0 simulate', 'simulate the built-in seed-demo-hpa scenario into reports/seed-demo-hpa/')
   .example('$0 simulate scenarios/mmck.yaml --seed 7 --duration 1h', 'another scenario, seed and length')
