@@ -18,7 +18,7 @@ import { specJson } from '../report/render.js';
 import { candidateObjects, candidateParams, type TuneContext } from './candidates.js';
 import { checkpointText, type CandidateRecord, type CheckpointHeader } from './checkpoint.js';
 import { KPIS, KPI_DESCRIPTIONS, type KpiName } from './kpis.js';
-import type { CandidateResult, TuneResults } from './results.js';
+import { better, type CandidateResult, type TuneResults } from './results.js';
 
 export interface TuneFile {
   path: string;
@@ -260,15 +260,7 @@ export function summaryMarkdown(ctx: TuneContext, results: TuneResults): string 
         results.front.map((id) => kpiRow(ctx, byId.get(id)!)),
       ),
   );
-  const key = (c: CandidateResult) => s.objective.map((k) => c.kpis?.[k] ?? Infinity);
-  const leading = [...feasible]
-    .sort((a, b) => {
-      const x = key(a);
-      const y = key(b);
-      const i = x.findIndex((v, k) => v !== y[k]);
-      return i >= 0 ? x[i] - y[i] : a.id - b.id;
-    })
-    .slice(0, 10);
+  const leading = [...feasible].sort((a, b) => (better(ctx, a, b) ? -1 : 1)).slice(0, 10);
   if (leading.length > 0)
     blocks.push(
       `## The ${leading.length} best feasible candidates\n\n${markdownTable(
