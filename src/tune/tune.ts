@@ -9,7 +9,7 @@
  *      before its worker gets the next one
  *   -> every record of the share
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { DataError } from '../errors.js';
 import { runPool } from '../parallel/pool.js';
 import type { Scenario } from '../scenario/types.js';
@@ -63,6 +63,9 @@ export async function runCandidates(
   // 1. What is already done.
   let records = new Map<number, CandidateRecord>();
   let writer: CheckpointWriter | null = null;
+  // A checkpoint killed before its header line was whole holds nothing: it is started again.
+  if (existsSync(options.checkpointFile) && !readFileSync(options.checkpointFile, 'utf8').includes('\n'))
+    rmSync(options.checkpointFile);
   if (existsSync(options.checkpointFile)) {
     let read: CheckpointRead | null = null;
     try {
