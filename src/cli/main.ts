@@ -112,6 +112,117 @@ await yargs(argv)
       ),
   )
   .command(
+    'tune',
+    "Search an autoscaling policy: simulate candidates of a space file's parameters; the best, the Pareto front, its HPA",
+    (y) =>
+      y
+        .command(
+          '$0 <file>',
+          'Tune the HPAs of a scenario over a search space (see README: Tuning)',
+          (t) =>
+            t
+              .positional('file', {
+                type: 'string',
+                demandOption: true,
+                describe: 'Scenario with at least one HPA',
+              })
+              .option('space', {
+                type: 'string',
+                demandOption: true,
+                describe: 'Search space (YAML): parameters, strategy, budget, objective, constraints',
+              })
+              .option('workers', {
+                type: 'number',
+                describe: 'Worker threads (default: the cores); the files do not depend on it',
+              })
+              .option('shard', {
+                type: 'string',
+                describe: 'Run only shard INDEX/COUNT (0-based) of the candidates; join with tune merge',
+              })
+              .option('out', {
+                type: 'string',
+                describe:
+                  'Report folder (default reports/<scenario name>-tune); the checkpoint is <out>.checkpoint.jsonl',
+              })
+              .option('restart', {
+                type: 'boolean',
+                describe: 'Discard an unfinished checkpoint of another tune instead of refusing to run',
+              })
+              .option('quiet', { type: 'boolean', describe: 'Print nothing on success' })
+              .example('$0 tune scenarios/seed-hpa-scale-ratio.yaml --space scenarios/tune-seed.yaml', '')
+              .example(
+                '$0 tune S.yaml --space T.yaml --shard 0/4 --out /results/shard-0',
+                'one of four shards',
+              ),
+          (a) =>
+            run(
+              async () =>
+                (await import('./tune.js')).runTune({
+                  file: a.file as string,
+                  space: a.space as string,
+                  workers: a.workers,
+                  shard: a.shard,
+                  out: a.out,
+                  restart: a.restart,
+                  quiet: a.quiet,
+                }),
+              debug,
+            ),
+        )
+        .command(
+          'merge <dirs..>',
+          'Join shard folders of one tune into the files a single run writes',
+          (t) =>
+            t
+              .positional('dirs', { type: 'string', array: true, demandOption: true })
+              .option('out', {
+                type: 'string',
+                describe: 'Report folder (default reports/<scenario name>-tune)',
+              })
+              .option('quiet', { type: 'boolean', describe: 'Print nothing on success' })
+              .example('$0 tune merge reports/s-tune-shard-0-of-2 reports/s-tune-shard-1-of-2', ''),
+          (a) =>
+            run(
+              async () =>
+                (await import('./tune.js')).runTuneMerge({
+                  dirs: a.dirs as string[],
+                  out: a.out,
+                  quiet: a.quiet,
+                }),
+              debug,
+            ),
+        )
+        .command(
+          'k8s-job <file>',
+          'Print a Kubernetes Indexed Job that runs the tune as N shards',
+          (t) =>
+            t
+              .positional('file', { type: 'string', demandOption: true })
+              .option('space', { type: 'string', demandOption: true })
+              .option('shards', { type: 'number', demandOption: true, describe: 'Pods (completions)' })
+              .option('image', {
+                type: 'string',
+                describe: 'Container image with inferscale (default inferscale:latest)',
+              })
+              .option('name', { type: 'string', describe: 'Job name (default inferscale-tune-<scenario>)' })
+              .option('workers', { type: 'number', describe: 'Worker threads and CPU per pod (default 2)' })
+              .example('$0 tune k8s-job S.yaml --space T.yaml --shards 8 > job.yaml', ''),
+          (a) =>
+            run(
+              async () =>
+                (await import('./tune.js')).runTuneK8sJob({
+                  file: a.file as string,
+                  space: a.space as string,
+                  shards: a.shards as number,
+                  image: a.image,
+                  name: a.name,
+                  workers: a.workers,
+                }),
+              debug,
+            ),
+        ),
+  )
+  .command(
     'report <dir>',
     "Regenerate a run folder's charts, index.html and summary.md from its CSV and JSON files, without simulating",
     (y) =>
@@ -144,11 +255,15 @@ await yargs(argv)
   .example('$0 simulate', 'simulate the built-in seed-demo-hpa scenario into reports/seed-demo-hpa/')
   .example('$0 simulate scenarios/mmck.yaml --seed 7 --duration 1h', 'another scenario, seed and length')
   .example('$0 plan scenarios/plan-seed.yaml', 'replicas, nodes and cost per CPU type for an SLO')
+  .example(
+    '$0 tune scenarios/seed-hpa-scale-ratio.yaml --space scenarios/tune-seed.yaml',
+    'search HPA settings',
+  )
   .example('$0 report reports/seed-demo-hpa', "redraw a run's charts and page from its CSV and JSON files")
   .example('$0 validate my-cluster.yaml', 'check a scenario; every problem as file:line:col field: message')
   .example('$0 schema > scenario.schema.json', 'the JSON Schema for editors')
   .option('debug', { type: 'boolean', describe: 'Show stack traces on errors' })
-  .demandCommand(1, 'Name a command: simulate, plan, report, validate or schema.')
+  .demandCommand(1, 'Name a command: simulate, plan, tune, report, validate or schema.')
   .strict()
   .recommendCommands()
   .help()

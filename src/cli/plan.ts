@@ -4,9 +4,8 @@
  *   -> plan.json, plan.csv, plan.md, charts/, index.html, manifests/, scenario.yaml in a temporary
  *      folder -> renamed into place -> exit 0, or 3 when no candidate meets the SLO
  */
-import { mkdirSync, renameSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { planManifests, plannedScenarioYaml } from '../plan/manifests.js';
 import { PRECISIONS, planScenario, type Plan } from '../plan/plan.js';
@@ -26,6 +25,7 @@ import { checkScenarioFile } from '../scenario/load.js';
 import { readScenarioFile } from '../scenario/source.js';
 import type { PrecisionName } from '../scenario/schema.js';
 import type { Scenario } from '../scenario/types.js';
+import { writeAtomically } from './atomic.js';
 import { EXIT_INFEASIBLE, EXIT_OK } from './errors.js';
 
 export interface PlanArgs {
@@ -150,28 +150,6 @@ async function planFiles(
     });
   }
   return files;
-}
-
-function writeAtomically(outDir: string, files: PlanFile[]): void {
-  const parent = dirname(outDir);
-  mkdirSync(parent, { recursive: true });
-  const tmp = join(parent, `.${basename(outDir)}.partial-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
-  try {
-    for (const f of files) {
-      const path = join(tmp, ...f.path.split('/'));
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, f.content);
-    }
-    if (existsSync(outDir)) {
-      renameSync(outDir, `${tmp}.old`);
-      renameSync(tmp, outDir);
-      rmSync(`${tmp}.old`, { recursive: true, force: true });
-    } else renameSync(tmp, outDir);
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
 }
 
 /** The terminal answer: the cheapest plan and the comparison, short. */

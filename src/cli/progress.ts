@@ -71,3 +71,38 @@ export function progressBar(
     },
   };
 }
+
+/**
+ * `tune`: a bar of candidates done, the best so far and an ETA from this run's own pace (candidates
+ * resumed from a checkpoint do not count towards the speed). Redrawn as each candidate finishes.
+ */
+export interface TuneProgressBar {
+  update(done: number, total: number, resumed: number, best: string | null): void;
+  done(): void;
+}
+
+export function tuneProgressBar(stream: NodeJS.WriteStream = process.stderr): TuneProgressBar {
+  const start = performance.now(); // allow-wallclock: progress display only
+  let shown = false;
+  let lastDraw = -Infinity;
+  return {
+    update(done, total, resumed, best) {
+      const now = performance.now(); // allow-wallclock: progress display only
+      if (now - lastDraw < REDRAW_MS && done < total) return;
+      lastDraw = now;
+      shown = true;
+      const width = 24;
+      const f = total > 0 ? done / total : 1;
+      const filled = Math.round(f * width);
+      const ran = done - resumed;
+      const eta = ran > 0 ? (((now - start) / 1000) * (total - done)) / ran : Infinity;
+      const line =
+        `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} candidates` +
+        `${resumed > 0 ? ` (${resumed} resumed)` : ''}, best so far: ${best ?? 'none feasible'}, ETA ${clock(eta)}`;
+      stream.write(`\r${line.slice(0, (stream.columns || 100) - 1)}\x1b[K`);
+    },
+    done() {
+      if (shown) stream.write('\r\x1b[K');
+    },
+  };
+}

@@ -133,23 +133,33 @@ function readText(
 }
 
 export function parseScenarioText(text: string, file: string): ReadResult {
-  if (text.trim() === '')
-    return {
-      ok: false,
-      issues: [
-        fileIssue(file, 'is empty; a scenario needs at least services, models, nodePools and streams'),
-      ],
-    };
+  return parseMappingText(text, file, {
+    empty: 'is empty; a scenario needs at least services, models, nodePools and streams',
+    notMapping: 'a scenario must be a mapping of keys (name, services, streams, ...)',
+  });
+}
+
+/** What to say when a one-document YAML file is empty or is not a mapping. */
+export interface MappingMessages {
+  empty: string;
+  notMapping: string;
+}
+
+/** Reads and parses any one-document YAML file that must hold a mapping (a scenario, a tune space). */
+export function readMappingFile(file: string, what: string, messages: MappingMessages): ReadResult {
+  const read = readText(file, what);
+  return read.ok ? parseMappingText(read.text, file, messages) : read;
+}
+
+export function parseMappingText(text: string, file: string, messages: MappingMessages): ReadResult {
+  if (text.trim() === '') return { ok: false, issues: [fileIssue(file, messages.empty)] };
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, ...PARSE_OPTIONS });
   const read = documentValue(doc, lines, file);
   if (!read.ok) return read;
   const { source, value } = read;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return {
-      ok: false,
-      issues: [source.issue([], 'a scenario must be a mapping of keys (name, services, streams, ...)')],
-    };
+    return { ok: false, issues: [source.issue([], messages.notMapping)] };
   }
   return { ok: true, source, value };
 }
@@ -196,8 +206,7 @@ function documentValue(
 }
 
 function syntaxMessage(err: YAMLError): string {
-  if (err.code === 'MULTIPLE_DOCS')
-    return 'a scenario file holds one YAML document; a second one starts here';
+  if (err.code === 'MULTIPLE_DOCS') return 'this file holds one YAML document; a second one starts here';
   if (/call stack/i.test(err.message)) return 'nested too deeply to read';
   return firstLine(err.message);
 }

@@ -1,0 +1,311 @@
+/**
+ * A tune's files, in memory (the CLI writes them atomically), from its context and records only:
+ *
+ *   candidates.csv     one row per candidate: id, each parameter, valid / feasible / pareto / best,
+ *                      the KPIs (medians over the seeds), problems
+ *   pareto.csv         the front's rows, by cost (or replica-seconds) then drop %
+ *   best.json          the best feasible candidate, its KPIs per seed, its objects; the front's ids
+ *   best-hpa.yaml      the best candidate's policy: one autoscaling/v2 HPA per tuned service
+ *   charts/pareto.{vl.json,svg}   cost against drop %, the front and the best marked
+ *   summary.md         the answer, the front, the leading candidates
+ *   checkpoint.jsonl   the header and every record by id (what `tune merge` and resuming read)
+ */
+import { stringify as csv } from 'csv-stringify/sync';
+import { stringify as yaml } from 'yaml';
+import { fixed, markdownTable, num } from '../report/format.js';
+import type { VlSpec } from '../report/charts.js';
+import { specJson } from '../report/render.js';
+import { candidateObjects, candidateParams, type TuneContext } from './candidates.js';
+import { checkpointText, type CandidateRecord, type CheckpointHeader } from './checkpoint.js';
+import { KPIS, KPI_DESCRIPTIONS, type KpiName } from './kpis.js';
+import { better, type CandidateResult, type TuneResults } from './results.js';
+
+export interface TuneFile {
+  path: string;
+  content: string;
+}
+
+const KPI_LABEL: Record<KpiName, string> = {
+  cost: 'cost',
+  dropPercent: 'drop %',
+  sloViolationSeconds: 'SLO violation s',
+  scaleEventsPerHour: 'scale events / h',
+  replicaSeconds: 'replica-seconds',
+  latencyP95Seconds: 'p95 latency s',
+};
+
+function cell(v: number | string | boolean | null | undefined): string | number {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  return typeof v === 'number' ? num(v) : v;
+}
+
+function rows(ctx: TuneContext, results: TuneResults, list: CandidateResult[], whole: boolean): string[][] {
+  return list.map((c) => [
+    String(c.id),
+    ...c.values.map((v) => String(cell(v))),
+    String(cell(c.valid)),
+    String(cell(c.feasible)),
+    whole ? String(cell(c.pareto)) : '',
+    whole ? String(cell(c.id === results.best)) : '',
+    ...KPIS.map((k) => String(cell(c.kpis?.[k] ?? null))),
+    [...c.problems, ...c.violations].join('; '),
+  ]);
+}
+
+function header(ctx: TuneContext): string[] {
+  return [
+    'id',
+    ...ctx.space.parameters.map((p) => p.name),
+    'valid',
+    'feasible',
+    'pareto',
+    'best',
+    ...KPIS,
+    'problems',
+  ];
+}
+
+/** candidates.csv; `whole` false (a shard's share) leaves pareto and best empty: they need every candidate. */
+export function candidatesCsv(ctx: TuneContext, results: TuneResults, whole = true): string {
+  return csv([header(ctx), ...rows(ctx, results, results.candidates, whole)]);
+}
+
+export function paretoCsv(ctx: TuneContext, results: TuneResults): string {
+  const byId = new Map(results.candidates.map((c) => [c.id, c]));
+  return csv([
+    header(ctx),
+    ...rows(
+      ctx,
+      results,
+      results.front.map((id) => byId.get(id)!),
+      true,
+    ),
+  ]);
+}
+
+/** The best candidate's objects as one multi-document YAML file, ready for `kubectl apply -f`. */
+export function bestHpaYaml(ctx: TuneContext, results: TuneResults): string | null {
+  if (results.best === null) return null;
+  const c = ctx.candidates[results.best];
+  const built = candidateObjects(ctx, c);
+  if (!built.ok) throw new Error(`candidate ${c.id} was recorded valid but its objects do not build`);
+  const r = results.candidates.find((x) => x.id === c.id)!;
+  const objective = ctx.space.objective.map((k) => `${k} ${num(r.kpis![k])}`).join(', ');
+  const head =
+    `# The best candidate (${c.id}) of \`inferscale tune\` on ${ctx.scenario}: ${objective}.\n` +
+    `# ${Object.entries(candidateParams(ctx, c))
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}\n` +
+    '# One autoscaling/v2 HorizontalPodAutoscaler per tuned service: `kubectl apply -f` it, or give a\n' +
+    '# service `manifests:` pointing at its document to simulate it again.\n';
+  return head + built.objects.map((o) => `---\n${yaml(o.object)}`).join('');
+}
+
+export function bestJson(ctx: TuneContext, results: TuneResults): string {
+  const r = results.best === null ? null : results.candidates.find((x) => x.id === results.best)!;
+  const built = r ? candidateObjects(ctx, ctx.candidates[r.id]) : null;
+  const valid = results.candidates.filter((c) => c.valid);
+  return `${JSON.stringify(
+    {
+      scenario: ctx.scenario,
+      strategy: ctx.space.strategy,
+      candidates: ctx.candidates.length,
+      valid: valid.length,
+      feasible: results.candidates.filter((c) => c.feasible).length,
+      services: ctx.space.services,
+      seeds: ctx.seeds,
+      durationSeconds: ctx.space.durationUs / 1e6,
+      objective: ctx.space.objective,
+      constraints: ctx.space.constraints.map((c) => c.text),
+      paretoAxes: [ctx.space.paretoX, 'dropPercent'],
+      best: r
+        ? {
+            id: r.id,
+            params: candidateParams(ctx, ctx.candidates[r.id]),
+            kpis: r.kpis,
+            perSeed: r.perSeed,
+            objects:
+              built && built.ok ? built.objects.map((o) => ({ service: o.service, object: o.object })) : [],
+          }
+        : null,
+      front: results.front,
+      fingerprint: ctx.fingerprint,
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+function policyText(ctx: TuneContext, values: readonly unknown[]): string {
+  return ctx.space.parameters.map((p, i) => `${p.name}=${values[i]}`).join(', ');
+}
+
+export function paretoChart(ctx: TuneContext, results: TuneResults): VlSpec {
+  const x = ctx.space.paretoX;
+  const values = results.candidates
+    .filter((c) => c.valid && c.kpis?.[x] != null && c.kpis?.dropPercent != null)
+    .map((c) => ({
+      id: c.id,
+      x: c.kpis![x],
+      dropPercent: c.kpis!.dropPercent,
+      kind:
+        c.id === results.best
+          ? 'best'
+          : c.pareto
+            ? 'Pareto front'
+            : c.feasible
+              ? 'feasible'
+              : 'misses constraints',
+      front: c.pareto,
+      policy: policyText(ctx, c.values),
+    }));
+  const front = values
+    .filter((v) => v.front)
+    .sort((a, b) => (a.x as number) - (b.x as number) || a.id - b.id);
+  const xTitle = x === 'cost' ? 'cost of the CPU the pods held' : 'replica-seconds';
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {
+      text: `${ctx.scenario}: ${x === 'cost' ? 'cost' : 'replica-seconds'} against drop % of each candidate`,
+      subtitle: `Medians over ${ctx.seeds.length} seed(s); the Pareto front joined by a line${results.best !== null ? ', the best candidate as a diamond' : ''}.`,
+      anchor: 'start',
+    },
+    width: 560,
+    height: 360,
+    layer: [
+      {
+        data: { values: front.map((v) => ({ x: v.x, dropPercent: v.dropPercent })) },
+        mark: { type: 'line', color: '#e45756', strokeWidth: 1.5, interpolate: 'step-after' },
+        encoding: {
+          x: { field: 'x', type: 'quantitative', title: xTitle, scale: { zero: false } },
+          y: { field: 'dropPercent', type: 'quantitative', title: 'drop %' },
+        },
+      },
+      {
+        data: { values },
+        mark: { type: 'point', filled: true, size: 60 },
+        encoding: {
+          x: { field: 'x', type: 'quantitative', title: xTitle, scale: { zero: false } },
+          y: { field: 'dropPercent', type: 'quantitative', title: 'drop %' },
+          color: {
+            field: 'kind',
+            type: 'nominal',
+            title: null,
+            scale: {
+              domain: ['best', 'Pareto front', 'feasible', 'misses constraints'],
+              range: ['#000000', '#e45756', '#4c78a8', '#bab0ac'],
+            },
+          },
+          shape: {
+            field: 'kind',
+            type: 'nominal',
+            title: null,
+            scale: {
+              domain: ['best', 'Pareto front', 'feasible', 'misses constraints'],
+              range: ['diamond', 'circle', 'circle', 'circle'],
+            },
+          },
+          size: { condition: { test: "datum.kind === 'best'", value: 200 }, value: 60 },
+          tooltip: [
+            { field: 'id', type: 'quantitative' },
+            { field: 'x', type: 'quantitative', title: xTitle },
+            { field: 'dropPercent', type: 'quantitative', title: 'drop %' },
+            { field: 'policy', type: 'nominal' },
+          ],
+        },
+      },
+    ],
+    config: { aria: false },
+  };
+}
+
+function kpiRow(ctx: TuneContext, c: CandidateResult): string[] {
+  return [
+    String(c.id),
+    ...c.values.map(String),
+    ...KPIS.map((k) => fixed(c.kpis?.[k] ?? null, k === 'latencyP95Seconds' ? 3 : 2)),
+  ];
+}
+
+export function summaryMarkdown(ctx: TuneContext, results: TuneResults): string {
+  const s = ctx.space;
+  const valid = results.candidates.filter((c) => c.valid);
+  const feasible = results.candidates.filter((c) => c.feasible);
+  const head = ['id', ...s.parameters.map((p) => p.name), ...KPIS.map((k) => KPI_LABEL[k])];
+  const byId = new Map(results.candidates.map((c) => [c.id, c]));
+  const blocks: string[] = [`# Tune: ${ctx.scenario}`];
+  blocks.push(
+    `${ctx.candidates.length} candidates (${s.strategy}${s.strategy !== 'grid' ? `, seed ${s.seed}` : ''}) over ${s.parameters
+      .map((p) => `\`${p.name}\``)
+      .join(
+        ', ',
+      )} of ${s.services.join(', ')}; each simulated for ${ctx.space.durationUs / 1e6} s on seeds ` +
+      `${ctx.seeds.join(', ')} (KPIs are the medians). ${valid.length} resolve to a valid policy; ` +
+      `${feasible.length} meet the constraints (${s.constraints.map((c) => `\`${c.text}\``).join(', ') || 'none'}). ` +
+      `Objective: minimise ${s.objective.map((k) => `\`${k}\``).join(', then ')}.`,
+  );
+  if (results.best === null) blocks.push('**No candidate meets the constraints** (exit 3).');
+  else {
+    const b = byId.get(results.best)!;
+    blocks.push(
+      `## Best: candidate ${b.id}\n\n${markdownTable(head, [kpiRow(ctx, b)])}\n\n` +
+        'Its policy is in `best-hpa.yaml` (one autoscaling/v2 HPA per tuned service).',
+    );
+  }
+  blocks.push(
+    `## Pareto front (${s.paretoX === 'cost' ? 'cost' : 'replica-seconds'} against drop %)\n\n` +
+      markdownTable(
+        head,
+        results.front.map((id) => kpiRow(ctx, byId.get(id)!)),
+      ),
+  );
+  const leading = [...feasible].sort((a, b) => (better(ctx, a, b) ? -1 : 1)).slice(0, 10);
+  if (leading.length > 0)
+    blocks.push(
+      `## The ${leading.length} best feasible candidates\n\n${markdownTable(
+        head,
+        leading.map((c) => kpiRow(ctx, c)),
+      )}`,
+    );
+  const invalid = results.candidates.filter((c) => !c.valid);
+  if (invalid.length > 0)
+    blocks.push(
+      `## Invalid candidates (not simulated)\n\n${invalid.length} candidate(s); the first: ` +
+        invalid
+          .slice(0, 5)
+          .map((c) => `${c.id} (${c.problems.join('; ')})`)
+          .join(', '),
+    );
+  blocks.push('![Cost against drop %](charts/pareto.svg)');
+  blocks.push(
+    `KPIs: ${KPIS.map((k) => `\`${k}\`: ${KPI_DESCRIPTIONS[k]}`).join('; ')}.\n\n` +
+      'Files: `candidates.csv`, `pareto.csv`, `best.json`, `best-hpa.yaml`, `charts/pareto.svg` (and its Vega-Lite spec), `checkpoint.jsonl`.',
+  );
+  return `${blocks.join('\n\n')}\n`;
+}
+
+/** Every file of a finished tune (all candidates recorded), SVG given by the caller. */
+export function tuneFiles(
+  ctx: TuneContext,
+  records: Iterable<CandidateRecord>,
+  results: TuneResults,
+  chart: { spec: VlSpec; svg: string },
+): TuneFile[] {
+  const files: TuneFile[] = [
+    { path: 'candidates.csv', content: candidatesCsv(ctx, results) },
+    { path: 'pareto.csv', content: paretoCsv(ctx, results) },
+    { path: 'best.json', content: bestJson(ctx, results) },
+    { path: 'charts/pareto.vl.json', content: specJson(chart.spec) },
+    { path: 'charts/pareto.svg', content: chart.svg },
+    { path: 'summary.md', content: summaryMarkdown(ctx, results) },
+    { path: 'checkpoint.jsonl', content: checkpointText(headerOf(ctx, null), records) },
+  ];
+  const hpa = bestHpaYaml(ctx, results);
+  if (hpa !== null) files.push({ path: 'best-hpa.yaml', content: hpa });
+  return files.sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+export function headerOf(ctx: TuneContext, shard: CheckpointHeader['shard']): CheckpointHeader {
+  return { kind: 'inferscale-tune-checkpoint', shard, context: ctx };
+}
