@@ -21,7 +21,7 @@ import {
   schedulePodScrapes,
   startPipeline,
 } from '../metrics/pipeline.js';
-import { controllerConfig, onHpaSync, startAutoscalers } from './autoscaling.js';
+import { controllerConfig, onAutoscalerTick, startAutoscalers } from './autoscaling.js';
 import type { ControllerConfig } from '../autoscale/hpa/index.js';
 
 export const enum Phase {
@@ -182,7 +182,8 @@ export class ServiceState {
   promQueue = 0;
   /** When Prometheus first stored each metric of this service (for the adapter's discovery). */
   readonly firstSeenUs = new Map<string, number>();
-  /** The autoscaler's own state (opaque to the world). */
+  /** The service's autoscaling policy (autoscale/policy.ts) and its state, opaque to the world. */
+  autoscaler: unknown = null;
   autoscalerState: unknown = null;
   /** Desired replicas as the last HPA sync set them; null without an HPA. */
   hpaDesired: number | null = null;
@@ -319,8 +320,8 @@ export class World {
         return scrapePod(this, this.pods[a]);
       case Ev.QueueScrape:
         return scrapeQueue(this, this.services[a]);
-      case Ev.HpaSync:
-        return onHpaSync(this, this.services[a], this.hpaConfig);
+      case Ev.AutoscalerTick:
+        return onAutoscalerTick(this, this.services[a], b);
       case Ev.Sample:
         throw new InvariantError('Sample events belong to the driver');
       default: {

@@ -1,0 +1,33 @@
+/**
+ * The autoscalers, by name: one registry (STYLE.md 4). The scenario's service keys that select a
+ * policy, the "give only one of ..." errors, the conformance kinds and the model's drivers all
+ * come from its keys; a policy added here without a driver in src/model/autoscaling.ts does not
+ * compile.
+ *
+ * Each entry makes a pure policy (policy.ts) from its resolved configuration.
+ */
+import { hpaPolicy } from './hpa/policy.js';
+
+export interface AutoscalerEntry {
+  /** One line for help texts and the README. */
+  readonly description: string;
+  /** The service keys of a scenario that select this policy (any one of them). */
+  readonly scenarioKeys: readonly string[];
+}
+
+export const AUTOSCALERS = {
+  hpa: {
+    description: 'the Kubernetes HorizontalPodAutoscaler (autoscaling/v1, v2beta2, v2), exact',
+    scenarioKeys: ['hpa', 'autoscale'],
+    create: hpaPolicy,
+  },
+} as const satisfies Record<string, AutoscalerEntry & { create: unknown }>;
+
+export type AutoscalerName = keyof typeof AUTOSCALERS;
+
+/** The registry's names, sorted (for messages and CLI choices). */
+export const AUTOSCALER_NAMES = Object.keys(AUTOSCALERS).sort() as AutoscalerName[];
+
+export function isAutoscalerName(name: string): name is AutoscalerName {
+  return Object.hasOwn(AUTOSCALERS, name);
+}
