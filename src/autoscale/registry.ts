@@ -7,6 +7,7 @@
  * Each entry makes a pure policy (policy.ts) from its resolved configuration.
  */
 import { hpaPolicy } from './hpa/policy.js';
+import { kedaPolicy } from './keda/policy.js';
 
 export interface AutoscalerEntry {
   /** One line for help texts and the README. */
@@ -20,6 +21,12 @@ export const AUTOSCALERS = {
     description: 'the Kubernetes HorizontalPodAutoscaler (autoscaling/v1, v2beta2, v2), exact',
     scenarioKeys: ['hpa', 'autoscale'],
     create: hpaPolicy,
+  },
+  keda: {
+    description:
+      'KEDA: a ScaledObject whose triggers (a Redis list length, a Prometheus query) feed the HPA; scales to and from zero',
+    scenarioKeys: ['keda'],
+    create: kedaPolicy,
   },
 } as const satisfies Record<string, AutoscalerEntry & { create: unknown }>;
 

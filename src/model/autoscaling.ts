@@ -8,6 +8,7 @@ import type { ControllerConfig } from '../autoscale/hpa/index.js';
 import type { AutoscalerName } from '../autoscale/registry.js';
 import type { Scenario, ServiceConfig } from '../scenario/types.js';
 import { hpaDriver } from './autoscalers/hpa.js';
+import { kedaDriver } from './autoscalers/keda.js';
 import type { ServiceState, World } from './world.js';
 
 export interface AutoscalerDriver {
@@ -19,11 +20,12 @@ export interface AutoscalerDriver {
 
 const DRIVERS: { readonly [K in AutoscalerName]: AutoscalerDriver } = {
   hpa: hpaDriver,
+  keda: kedaDriver,
 };
 
 /** The policy a service runs, or null when it is scaled by hand. */
 export function autoscalerOf(cfg: ServiceConfig): AutoscalerName | null {
-  return cfg.hpa ? 'hpa' : null;
+  return cfg.autoscaler?.policy ?? (cfg.hpa ? 'hpa' : null);
 }
 
 export function controllerConfig(s: Scenario): ControllerConfig {

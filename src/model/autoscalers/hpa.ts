@@ -35,24 +35,20 @@ export const hpaDriver: AutoscalerDriver = {
     const before = svc.autoscalerState as HpaState;
     // Close the held-by-stabilization account under the last sync's figures before they change.
     world.accountReplicas(svc);
-    const d = policy.decide(before, hpaObservation(world, svc, metricsSource(world, svc)), world.now / 1e6);
+    const observation = { ...scaleObservation(world, svc), metrics: metricsSource(world, svc) };
+    const d = policy.decide(before, observation, world.now / 1e6);
     svc.autoscalerState = d.nextState;
     applyHpaSync(world, svc, before, d.sync);
     world.schedule(world.now + world.hpaConfig.syncPeriodSeconds * 1e6, Ev.AutoscalerTick, svc.index, 0);
   },
 };
 
-/** What an HPA observes now: the scale, the pods its selector matches, the metrics APIs. */
-export function hpaObservation(
-  world: World,
-  svc: ServiceState,
-  metrics: HpaObservation['metrics'],
-): HpaObservation {
+/** What an HPA observes of its target now: the scale and the pods its selector matches. */
+export function scaleObservation(world: World, svc: ServiceState): Omit<HpaObservation, 'metrics'> {
   return {
     specReplicas: svc.desired,
     statusReplicas: svc.pods.filter((p) => p.phase !== Phase.Terminating).length,
     pods: podViews(world, svc),
-    metrics,
   };
 }
 
