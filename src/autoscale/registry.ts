@@ -8,6 +8,7 @@
  */
 import { hpaPolicy } from './hpa/policy.js';
 import { kedaPolicy } from './keda/policy.js';
+import { kpaPolicy } from './kpa/policy.js';
 
 export interface AutoscalerEntry {
   /** One line for help texts and the README. */
@@ -27,6 +28,12 @@ export const AUTOSCALERS = {
       'KEDA: a ScaledObject whose triggers (a Redis list length, a Prometheus query) feed the HPA; scales to and from zero',
     scenarioKeys: ['keda'],
     create: kedaPolicy,
+  },
+  kpa: {
+    description:
+      'the Knative Pod Autoscaler: stable and panic windows over in-flight frames (or FPS), rate limits, scale to zero',
+    scenarioKeys: ['kpa'],
+    create: kpaPolicy,
   },
 } as const satisfies Record<string, AutoscalerEntry & { create: unknown }>;
 

@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { checkCase, parseVectorFile, type FieldCheck } from '../autoscale/hpa/vectors.js';
 import { parseKedaVectors } from '../autoscale/keda/vectors.js';
+import { parseKpaVectors } from '../autoscale/kpa/vectors.js';
 import { DataError } from '../errors.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, reportError } from './errors.js';
 
@@ -33,6 +34,10 @@ const SUITES: Record<string, ConformanceSuite> = {
   keda: {
     description: "KEDA's own loop, RequestScale (reference/autoscalers/keda-vectors.json, KEDA.md)",
     load: parseKedaVectors,
+  },
+  kpa: {
+    description: 'Knative Pod Autoscaler: decider, windows (reference/autoscalers/kpa-vectors.json, KPA.md)',
+    load: parseKpaVectors,
   },
 };
 

@@ -9,6 +9,7 @@ import type { AutoscalerName } from '../autoscale/registry.js';
 import type { Scenario, ServiceConfig } from '../scenario/types.js';
 import { hpaDriver } from './autoscalers/hpa.js';
 import { kedaDriver } from './autoscalers/keda.js';
+import { kpaDriver } from './autoscalers/kpa.js';
 import type { ServiceState, World } from './world.js';
 
 export interface AutoscalerDriver {
@@ -21,6 +22,7 @@ export interface AutoscalerDriver {
 const DRIVERS: { readonly [K in AutoscalerName]: AutoscalerDriver } = {
   hpa: hpaDriver,
   keda: kedaDriver,
+  kpa: kpaDriver,
 };
 
 /** The policy a service runs, or null when it is scaled by hand. */

@@ -177,6 +177,14 @@ export class ServiceState {
   desiredWithoutStabilization: number | null = null;
   /** Replica-µs the scale-down stabilization window alone kept (see accountReplicas). */
   heldByStabilizationUs = 0;
+  /**
+   * Frames in flight (queued + in service) integrated over time, frame-µs, up to inflightSinceUs:
+   * what Knative's queue-proxy averages as concurrency. Updated before every change of the count.
+   */
+  inflightAreaUs = 0;
+  inflightSinceUs = 0;
+  /** A KPA's last per-second scrape: when, the in-flight area and the frames offered then. */
+  scrapeMark: { atUs: number; areaUs: number; offered: number; ticks: number } | null = null;
   // Prometheus: the latest scrape of the queue length.
   promQueueUs = -1;
   promQueue = 0;
@@ -419,6 +427,7 @@ export class World {
 
   /** A frame arrives at the service's queue now. */
   private arrive(svc: ServiceState): void {
+    touchInflight(svc, this.now);
     svc.offered++;
     svc.stepOffered++;
     const now = this.now;
@@ -462,6 +471,7 @@ export class World {
     svc.waitCount += n;
     pod.batchCount = n;
     if (svc.cfg.dropPolicy === 'trim-on-pop' && q.length > svc.cfg.queueCapacity) {
+      touchInflight(svc, now);
       const extra = q.length - svc.cfg.queueCapacity;
       q.dropOldest(extra);
       svc.dropped += extra;
@@ -528,6 +538,7 @@ export class World {
     const svc = pod.service;
     const now = this.now;
     const n = pod.batchCount;
+    touchInflight(svc, now);
     for (let i = 0; i < n; i++) {
       const bucket = LatencyHistogram.bucketOf(now - pod.batchArrivals[i]);
       svc.latency.addBucket(bucket);
@@ -796,6 +807,12 @@ export class World {
       }
     }
   }
+}
+
+/** Brings the service's in-flight area up to `now`, before its in-flight count changes. */
+export function touchInflight(svc: ServiceState, now: number): void {
+  svc.inflightAreaUs += (now - svc.inflightSinceUs) * (svc.queue.length + svc.inService);
+  svc.inflightSinceUs = now;
 }
 
 /** CPU a pod used (core-µs): its own total, its service's step and its node pool's step. */

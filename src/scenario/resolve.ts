@@ -24,6 +24,7 @@ import { DeploymentManifest, HpaManifest } from './k8s-schema.js';
 import { ScaledObjectManifest } from './keda-schema.js';
 import { AUTOSCALER_NAMES } from '../autoscale/registry.js';
 import { resolveKeda, type ScaledObjectInput } from './keda-resolve.js';
+import { resolveKpa } from './kpa-resolve.js';
 import { readManifestFile } from './source.js';
 import { schemaIssues } from './validate.js';
 import type { Static } from '@sinclair/typebox';
@@ -698,6 +699,7 @@ function resolveOtherAutoscaler(
   if (s.autoscale) given.push({ key: 'autoscale', at: [...path, 'autoscale'] });
   const so = objects.scaledObject;
   if (s.keda || so) given.push({ key: 'keda', at: s.keda ? [...path, 'keda'] : [...path, 'manifests'] });
+  if (s.kpa) given.push({ key: 'kpa', at: [...path, 'kpa'] });
   const others = given.filter((g) => g.key !== 'hpa' && g.key !== 'autoscale');
   if (others.length === 0) return null;
   if (given.length > 1) {
@@ -708,6 +710,10 @@ function resolveOtherAutoscaler(
       true,
     );
     return null;
+  }
+  if (s.kpa) {
+    const kpa = resolveKpa(s.kpa, [...path, 'kpa'], s.replicas ?? 1, (p, m, k) => r.fail(p, m, k));
+    return kpa ? { policy: 'kpa', kpa } : null;
   }
   const input: ScaledObjectInput | null = s.keda
     ? {

@@ -17,6 +17,7 @@ import {
   MetricsPipelineSettings,
 } from './k8s-schema.js';
 import { KedaInline } from './keda-schema.js';
+import { KpaSettings } from './kpa-schema.js';
 export { Duration, DURATION_MARK, DURATION_PATTERN, MAX_DURATION_S } from './schema-base.js';
 
 export type DurationSpec = Static<typeof Duration>;
@@ -248,6 +249,7 @@ export const Service = Obj({
   hpaAppliedAt: Type.Optional(Duration),
   autoscale: Type.Optional(AutoscaleShorthand),
   keda: Type.Optional(KedaInline),
+  kpa: Type.Optional(KpaSettings),
 });
 
 export const SchedulePoint = Obj({

@@ -270,6 +270,11 @@ const FIXTURES: Case[] = [
     /paused-scale-in/,
   ),
   fixture('keda-list-length-word.yaml', 'services.svc.keda.triggers[0].metadata.listLength', 17, /number/),
+
+  // Knative Pod Autoscaler.
+  fixture('kpa-and-keda.yaml', 'services.svc.kpa', 18, /give one autoscaler .*keda and kpa/),
+  fixture('kpa-stable-window-short.yaml', 'services.svc.kpa.stableWindow', 16, /at least 6s/),
+  fixture('kpa-panic-threshold-low.yaml', 'services.svc.kpa.panicThresholdPercentage', 16, /at least 110/),
 ];
 
 interface Run {
