@@ -5,10 +5,12 @@
  * and last `N passed, M failed`. Exit 0 when all pass, 1 when some fail, 2 when the kind is unknown
  * or the file unreadable or malformed.
  *
- * One suite per kind of reference; a new autoscaler's vectors (keda, kpa) are one more entry.
+ * One suite per kind of reference.
  */
 import { readFileSync } from 'node:fs';
 import { checkCase, parseVectorFile, type FieldCheck } from '../autoscale/hpa/vectors.js';
+import { parseKedaVectors } from '../autoscale/keda/vectors.js';
+import { parseKpaVectors } from '../autoscale/kpa/vectors.js';
 import { DataError } from '../errors.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, reportError } from './errors.js';
 
@@ -28,6 +30,14 @@ const SUITES: Record<string, ConformanceSuite> = {
     description: 'Kubernetes HorizontalPodAutoscaler (reference/hpa/vectors.json, SPEC.md)',
     load: (text, file) =>
       parseVectorFile(text, file).map((c) => ({ name: c.name, check: () => checkCase(c) })),
+  },
+  keda: {
+    description: "KEDA's own loop, RequestScale (reference/autoscalers/keda-vectors.json, KEDA.md)",
+    load: parseKedaVectors,
+  },
+  kpa: {
+    description: 'Knative Pod Autoscaler: decider, windows (reference/autoscalers/kpa-vectors.json, KPA.md)',
+    load: parseKpaVectors,
   },
 };
 

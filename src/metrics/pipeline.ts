@@ -127,6 +127,39 @@ function known(world: World, svc: ServiceState, metric: string): boolean {
   return Math.floor(world.now / r) * r >= first;
 }
 
+export type PromAggregation = 'sum' | 'avg' | 'max' | 'min';
+export type PodGauge = 'ei_infer_fps' | 'ei_drop_fps' | 'ei_scale_ratio';
+
+/**
+ * A Prometheus instant query AGG(GAUGE) over the service's pods now: the newest sample of each
+ * series at most the lookback old (a terminating pod's series are stale at once). null is an
+ * empty result: no series.
+ */
+export function promInstantQuery(
+  world: World,
+  svc: ServiceState,
+  aggregation: PromAggregation,
+  gauge: PodGauge,
+): number | null {
+  const now = world.now;
+  const values: number[] = [];
+  for (const p of svc.pods) {
+    if (p.promUs < 0 || now - p.promUs > LOOKBACK_US) continue;
+    values.push(gauge === 'ei_infer_fps' ? p.promInfer : gauge === 'ei_drop_fps' ? p.promDrop : p.promRatio);
+  }
+  if (values.length === 0) return null;
+  switch (aggregation) {
+    case 'sum':
+      return values.reduce((a, v) => a + v, 0);
+    case 'avg':
+      return values.reduce((a, v) => a + v, 0) / values.length;
+    case 'max':
+      return Math.max(...values);
+    case 'min':
+      return Math.min(...values);
+  }
+}
+
 /** The metrics APIs as the HPA queries them now. */
 export function metricsSource(world: World, svc: ServiceState): MetricsSource {
   const now = world.now;

@@ -27,8 +27,8 @@ export const enum Ev {
   PromScrape = 10,
   /** Prometheus scrapes one service's queue length (the seed's Redis list, via an exporter); a = service index. */
   QueueScrape = 11,
-  /** The HPA controller syncs one service's HPA; a = service index. */
-  HpaSync = 12,
+  /** One tick of a service's autoscaler (an HPA sync, a KEDA poll, ...); a = service index, b = which of its loops. */
+  AutoscalerTick = 12,
 }
 
 /** Priority by kind (indexed by `Ev`), with the reason for each place. */
@@ -49,6 +49,6 @@ export const PRIORITY: readonly number[] = [
   9,
   // Scrapes see the state after the frames and polls at t.
   5, 5, 5,
-  // HpaSync: after the scrapes at t, so a sync reads a scrape taken at the same instant.
+  // AutoscalerTick: after the scrapes at t, so a sync reads a scrape taken at the same instant.
   6,
 ];

@@ -21,7 +21,7 @@ import {
   schedulePodScrapes,
   startPipeline,
 } from '../metrics/pipeline.js';
-import { controllerConfig, onHpaSync, startAutoscalers } from './autoscaling.js';
+import { controllerConfig, onAutoscalerTick, startAutoscalers } from './autoscaling.js';
 import type { ControllerConfig } from '../autoscale/hpa/index.js';
 
 export const enum Phase {
@@ -177,12 +177,21 @@ export class ServiceState {
   desiredWithoutStabilization: number | null = null;
   /** Replica-µs the scale-down stabilization window alone kept (see accountReplicas). */
   heldByStabilizationUs = 0;
+  /**
+   * Frames in flight (queued + in service) integrated over time, frame-µs, up to inflightSinceUs:
+   * what Knative's queue-proxy averages as concurrency. Updated before every change of the count.
+   */
+  inflightAreaUs = 0;
+  inflightSinceUs = 0;
+  /** A KPA's last per-second scrape: when, the in-flight area and the frames offered then. */
+  scrapeMark: { atUs: number; areaUs: number; offered: number; ticks: number } | null = null;
   // Prometheus: the latest scrape of the queue length.
   promQueueUs = -1;
   promQueue = 0;
   /** When Prometheus first stored each metric of this service (for the adapter's discovery). */
   readonly firstSeenUs = new Map<string, number>();
-  /** The autoscaler's own state (opaque to the world). */
+  /** The service's autoscaling policy (autoscale/policy.ts) and its state, opaque to the world. */
+  autoscaler: unknown = null;
   autoscalerState: unknown = null;
   /** Desired replicas as the last HPA sync set them; null without an HPA. */
   hpaDesired: number | null = null;
@@ -319,8 +328,8 @@ export class World {
         return scrapePod(this, this.pods[a]);
       case Ev.QueueScrape:
         return scrapeQueue(this, this.services[a]);
-      case Ev.HpaSync:
-        return onHpaSync(this, this.services[a], this.hpaConfig);
+      case Ev.AutoscalerTick:
+        return onAutoscalerTick(this, this.services[a], b);
       case Ev.Sample:
         throw new InvariantError('Sample events belong to the driver');
       default: {
@@ -418,6 +427,7 @@ export class World {
 
   /** A frame arrives at the service's queue now. */
   private arrive(svc: ServiceState): void {
+    touchInflight(svc, this.now);
     svc.offered++;
     svc.stepOffered++;
     const now = this.now;
@@ -461,6 +471,7 @@ export class World {
     svc.waitCount += n;
     pod.batchCount = n;
     if (svc.cfg.dropPolicy === 'trim-on-pop' && q.length > svc.cfg.queueCapacity) {
+      touchInflight(svc, now);
       const extra = q.length - svc.cfg.queueCapacity;
       q.dropOldest(extra);
       svc.dropped += extra;
@@ -527,6 +538,7 @@ export class World {
     const svc = pod.service;
     const now = this.now;
     const n = pod.batchCount;
+    touchInflight(svc, now);
     for (let i = 0; i < n; i++) {
       const bucket = LatencyHistogram.bucketOf(now - pod.batchArrivals[i]);
       svc.latency.addBucket(bucket);
@@ -795,6 +807,12 @@ export class World {
       }
     }
   }
+}
+
+/** Brings the service's in-flight area up to `now`, before its in-flight count changes. */
+export function touchInflight(svc: ServiceState, now: number): void {
+  svc.inflightAreaUs += (now - svc.inflightSinceUs) * (svc.queue.length + svc.inService);
+  svc.inflightSinceUs = now;
 }
 
 /** CPU a pod used (core-µs): its own total, its service's step and its node pool's step. */

@@ -6,7 +6,7 @@
  *   replicasChart  replicas, Ready replicas, desired replicas, and scaling decisions as rules
  *   queueChart     queue length against the queue's capacity
  *   latencyChart   p50, p95 and p99 latency of the frames finished in each step
- *   hpaChart       the metric each HPA saw against its target (services with an HPA only)
+ *   hpaChart       the metric each autoscaler saw against its target (services with one only)
  *   nodesChart     CPU used by the pods of each node pool, against requested and capacity
  *
  * The data is inline, as named `datasets` (`series`, `decisions`; `nodes`) that every panel filters
@@ -396,6 +396,8 @@ export function replicasChart(input: ReportInput, options: ChartOptions): ChartS
     'HPA limited': '#f58518',
     'HPA stabilized': '#9d755d',
     'manual scale': '#000000',
+    'KEDA scale': '#72b7b2',
+    'KPA scale': '#eeca3b',
   };
   const notes =
     input.decisionsFolded > 0
@@ -530,37 +532,60 @@ export function hpaMetricLabel(metric: MetricSpec | undefined): { name: string; 
   }
 }
 
-/** Services with an HPA: from the scenario when known, else those whose rows carry a target. */
+/** Services with an autoscaler: from the scenario when known, else those whose rows carry a target. */
 function hpaServices(input: ReportInput): { service: string; config: ServiceConfig | null }[] {
   const names = serviceNames(input);
   if (input.scenario) {
     const configs = input.scenario.services;
     return names
       .map((service) => ({ service, config: configs.find((c) => c.name === service) ?? null }))
-      .filter((s) => s.config?.hpa);
+      .filter((s) => s.config?.hpa || s.config?.autoscaler);
   }
   const targeted = new Set(input.points.filter((p) => p.hpa_target !== null).map((p) => p.service));
   return names.filter((n) => targeted.has(n)).map((service) => ({ service, config: null }));
 }
 
-/** The metric each HPA saw at its last sync against its target; null when no service has an HPA. */
+/** How a chart names the metric a service's autoscaler decides on, and its unit. */
+function autoscalerMetricLabel(config: ServiceConfig | null | undefined): { name: string; unit: string } {
+  const a = config?.autoscaler;
+  if (a?.policy === 'keda') return hpaMetricLabel(a.keda.hpa.metrics[0]);
+  if (a?.policy === 'kpa') {
+    return a.kpa.metric === 'rps'
+      ? { name: 'frames/s per ready pod (KPA stable window)', unit: 'frames/s' }
+      : { name: 'frames in flight per ready pod (KPA stable window)', unit: 'frames' };
+  }
+  return hpaMetricLabel(config?.hpa?.metrics[0]);
+}
+
+/** The metric each autoscaler saw at its last decision against its target; null when none has one. */
 export function hpaChart(input: ReportInput, options: ChartOptions): ChartSpec | null {
   const services = hpaServices(input);
   if (services.length === 0) return null;
   const label = (service: string) =>
-    hpaMetricLabel(services.find((s) => s.service === service)?.config?.hpa?.metrics[0]);
+    autoscalerMetricLabel(services.find((s) => s.service === service)?.config);
+  // Runs whose autoscalers are all HPAs keep the HPA's own wording.
+  const onlyHpas = services.every((s) => !s.config?.autoscaler);
   return panelChart(input, options, {
     name: 'hpa',
-    title: 'What each HPA saw against its target',
-    about: [
-      "Each HPA's first metric as the controller read it at its last sync (after the metrics",
-      "pipeline's delays), and its target.",
-    ],
+    title: onlyHpas ? 'What each HPA saw against its target' : 'What each autoscaler saw against its target',
+    about: onlyHpas
+      ? [
+          "Each HPA's first metric as the controller read it at its last sync (after the metrics",
+          "pipeline's delays), and its target.",
+        ]
+      : [
+          "Each autoscaler's metric at its last decision, and its target: an HPA's (or KEDA's HPA's) first",
+          "metric at its last sync; a KPA's stable-window average per ready pod.",
+        ],
     groups: services.map((s) => s.service),
     panelTitle: (s) => `${s}: ${label(s).name}`,
     yTitle: (s) => label(s).unit,
     lines: [
-      { field: 'hpa_metric', label: 'seen by the HPA', color: '#4c78a8' },
+      {
+        field: 'hpa_metric',
+        label: onlyHpas ? 'seen by the HPA' : 'seen by the autoscaler',
+        color: '#4c78a8',
+      },
       { field: 'hpa_target', label: 'target', color: '#e45756', dash: [5, 3] },
     ],
     steps: true,

@@ -107,6 +107,8 @@ export const DECISION_KINDS: Readonly<Record<string, string>> = {
   'hpa-limited': 'HPA limited',
   'hpa-stabilized': 'HPA stabilized',
   scale: 'manual scale',
+  'keda-scale': 'KEDA scale',
+  'kpa-scale': 'KPA scale',
 };
 
 /** A scaling decision drawn as a rule; `more` counts the decisions of its slot that it stands for. */

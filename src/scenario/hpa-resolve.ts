@@ -278,7 +278,7 @@ function metric(
 type RulesFile = NonNullable<NonNullable<ManifestSpec['spec']['behavior']>['scaleUp']>;
 
 /** API defaulting of behavior (SPEC.md §5.1), per direction, only when behavior is given. */
-function resolveBehavior(b: NonNullable<ManifestSpec['spec']['behavior']>): HpaBehavior {
+export function resolveBehavior(b: NonNullable<ManifestSpec['spec']['behavior']>): HpaBehavior {
   const rules = (r: RulesFile | undefined, dir: 'up' | 'down'): HpaRules => ({
     stabilizationWindowSeconds: r?.stabilizationWindowSeconds ?? (dir === 'up' ? 0 : null),
     selectPolicy: r?.selectPolicy ?? 'Max',

@@ -63,7 +63,7 @@ export const MetricSpecSchema = Obj({
   external: Type.Optional(Obj({ metric: MetricIdentifier, target: Target })),
 });
 
-const Rules = Obj({
+export const Rules = Obj({
   stabilizationWindowSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
   selectPolicy: Type.Optional(Lit(['Max', 'Min', 'Disabled'] as const)),
   policies: Type.Optional(
@@ -78,6 +78,9 @@ const Rules = Obj({
   ),
   tolerance: Type.Optional(Quantity),
 });
+
+/** spec.behavior of an autoscaling/v2 HPA (also KEDA's advanced.horizontalPodAutoscalerConfig.behavior). */
+export const Behavior = Obj({ scaleUp: Type.Optional(Rules), scaleDown: Type.Optional(Rules) });
 
 export const HpaManifest = Obj(
   {
@@ -96,7 +99,7 @@ export const HpaManifest = Obj(
       maxReplicas: Type.Integer({ minimum: 1, maximum: 10_000 }),
       targetCPUUtilizationPercentage: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
       metrics: Type.Optional(Type.Array(MetricSpecSchema, { maxItems: 100 })),
-      behavior: Type.Optional(Obj({ scaleUp: Type.Optional(Rules), scaleDown: Type.Optional(Rules) })),
+      behavior: Type.Optional(Behavior),
     }),
     status: Type.Optional(
       Type.Unknown({ description: 'Observed state as kubectl prints it; accepted and not used.' }),

@@ -21,6 +21,10 @@ import type {
 import type { PathSegment, ScenarioSource } from './source.js';
 import { quantityMilli, resolveAutoscaling, type Fail } from './hpa-resolve.js';
 import { DeploymentManifest, HpaManifest } from './k8s-schema.js';
+import { ScaledObjectManifest } from './keda-schema.js';
+import { AUTOSCALER_NAMES } from '../autoscale/registry.js';
+import { resolveKeda, type ScaledObjectInput } from './keda-resolve.js';
+import { resolveKpa } from './kpa-resolve.js';
 import { readManifestFile } from './source.js';
 import { schemaIssues } from './validate.js';
 import type { Static } from '@sinclair/typebox';
@@ -30,6 +34,7 @@ import type {
   ModelConfig,
   NodePoolConfig,
   Scenario,
+  AutoscalerConfig,
   ServiceConfig,
   StreamGroupConfig,
 } from './types.js';
@@ -69,21 +74,13 @@ class Resolver {
    * The service's Deployment and HPA objects, inline or from its `manifests` file, each with a
    * `fail` that reports in the file and at the position it came from.
    */
-  manifestObjects(
-    path: PathSegment[],
-    s: ServiceSpec,
-  ): {
-    deployment: { value: DeploymentSpec; fail: Fail } | null;
-    hpa: { value: HpaObjectSpec; fail: Fail } | null;
-  } {
-    const out: {
-      deployment: { value: DeploymentSpec; fail: Fail } | null;
-      hpa: { value: HpaObjectSpec; fail: Fail } | null;
-    } = {
+  manifestObjects(path: PathSegment[], s: ServiceSpec): ManifestObjects {
+    const out: ManifestObjects = {
       deployment: s.deployment
         ? { value: s.deployment, fail: (p, m, k) => this.fail([...path, 'deployment', ...p], m, k) }
         : null,
       hpa: s.hpa ? { value: s.hpa, fail: (p, m, k) => this.fail([...path, 'hpa', ...p], m, k) } : null,
+      scaledObject: null,
     };
     if (s.manifests === undefined) return out;
     const read = readManifestFile(resolvePath(this.baseDir, s.manifests));
@@ -95,11 +92,17 @@ class Resolver {
       const fail: Fail = (p, m, k) => this.issues.push(d.source.issue(p, m, k));
       const kind = (d.value as { kind?: unknown }).kind;
       const schema =
-        kind === 'Deployment' ? DeploymentManifest : kind === 'HorizontalPodAutoscaler' ? HpaManifest : null;
+        kind === 'Deployment'
+          ? DeploymentManifest
+          : kind === 'HorizontalPodAutoscaler'
+            ? HpaManifest
+            : kind === 'ScaledObject'
+              ? ScaledObjectManifest
+              : null;
       if (!schema) {
         fail(
           ['kind'],
-          `inferscale reads Deployment and HorizontalPodAutoscaler objects, not ${JSON.stringify(kind ?? null)}`,
+          `inferscale reads Deployment, HorizontalPodAutoscaler and ScaledObject objects, not ${JSON.stringify(kind ?? null)}`,
         );
         continue;
       }
@@ -108,13 +111,18 @@ class Resolver {
         this.issues.push(...issues);
         continue;
       }
-      const slot = kind === 'Deployment' ? 'deployment' : 'hpa';
-      if (out[slot]) {
-        fail([], `this service already has a ${kind}${s[slot] ? ` (inline, under ${slot})` : ''}; give one`);
+      const slot = kind === 'Deployment' ? 'deployment' : kind === 'ScaledObject' ? 'scaledObject' : 'hpa';
+      const inline = slot === 'scaledObject' ? 'keda' : slot;
+      if (out[slot] || (slot === 'scaledObject' && s.keda)) {
+        fail(
+          [],
+          `this service already has a ${kind}${s[inline] ? ` (inline, under ${inline})` : ''}; give one`,
+        );
         continue;
       }
       if (slot === 'deployment') out.deployment = { value: d.value as DeploymentSpec, fail };
-      else out.hpa = { value: d.value as HpaObjectSpec, fail };
+      else if (slot === 'hpa') out.hpa = { value: d.value as HpaObjectSpec, fail };
+      else out.scaledObject = { value: d.value as ScaledObjectSpec, fail };
     }
     return out;
   }
@@ -406,13 +414,16 @@ export function resolveScenario(
       ),
     });
     const hpaSpec = services[services.length - 1].hpa;
-    if (!hpaSpec && s.hpaAppliedAt !== undefined && issuesBefore === r.issues.length) {
-      r.fail([...path, 'hpaAppliedAt'], 'there is no hpa or autoscale to apply', true);
+    const autoscaler = resolveOtherAutoscaler(r, path, name, s, objects, Object.keys(spec.services));
+    if (autoscaler) services[services.length - 1].autoscaler = autoscaler;
+    const scaled = hpaSpec !== null || autoscaler !== null;
+    if (!scaled && s.hpaAppliedAt !== undefined && issuesBefore === r.issues.length) {
+      r.fail([...path, 'hpaAppliedAt'], 'there is no hpa, autoscale or other autoscaler to apply', true);
     }
-    if (hpaSpec && s.scaleEvents?.length) {
+    if (scaled && s.scaleEvents?.length) {
       r.fail(
         [...path, 'scaleEvents'],
-        'a service with an HPA is scaled by it; manual scale events would fight it',
+        `a service with ${autoscaler ? `a ${autoscaler.policy} autoscaler` : 'an HPA'} is scaled by it; manual scale events would fight it`,
         true,
       );
     }
@@ -618,6 +629,13 @@ function resolveStreamGroup(
 
 type DeploymentSpec = Static<typeof DeploymentManifest>;
 type HpaObjectSpec = Static<typeof HpaManifest>;
+type ScaledObjectSpec = Static<typeof ScaledObjectManifest>;
+
+interface ManifestObjects {
+  deployment: { value: DeploymentSpec; fail: Fail } | null;
+  hpa: { value: HpaObjectSpec; fail: Fail } | null;
+  scaledObject: { value: ScaledObjectSpec; fail: Fail } | null;
+}
 
 /**
  * What inferscale takes from a Deployment: replicas, the one container's cpu requests and limits,
@@ -661,6 +679,78 @@ function resolveDeployment(
           initialDelayUs: (probe.initialDelaySeconds ?? 0) * 1e6,
         }
       : null,
+  };
+}
+
+/**
+ * The service's autoscaler other than a plain HPA (autoscale/registry.ts): at most one of the
+ * registry's scenario keys.
+ */
+function resolveOtherAutoscaler(
+  r: Resolver,
+  path: PathSegment[],
+  service: string,
+  s: ServiceSpec,
+  objects: ManifestObjects,
+  services: string[],
+): AutoscalerConfig | null {
+  const given: { key: string; at: PathSegment[] }[] = [];
+  if (objects.hpa) given.push({ key: 'hpa', at: s.hpa ? [...path, 'hpa'] : [...path, 'manifests'] });
+  if (s.autoscale) given.push({ key: 'autoscale', at: [...path, 'autoscale'] });
+  const so = objects.scaledObject;
+  if (s.keda || so) given.push({ key: 'keda', at: s.keda ? [...path, 'keda'] : [...path, 'manifests'] });
+  if (s.kpa) given.push({ key: 'kpa', at: [...path, 'kpa'] });
+  const others = given.filter((g) => g.key !== 'hpa' && g.key !== 'autoscale');
+  if (others.length === 0) return null;
+  if (given.length > 1) {
+    // hpa with autoscale is reported by resolveAutoscaling.
+    r.fail(
+      others[others.length - 1].at,
+      `give one autoscaler (${AUTOSCALER_NAMES.join(', ')}); found ${given.map((g) => g.key).join(' and ')}`,
+      true,
+    );
+    return null;
+  }
+  if (s.kpa) {
+    const kpa = resolveKpa(s.kpa, [...path, 'kpa'], s.replicas ?? 1, (p, m, k) => r.fail(p, m, k));
+    return kpa ? { policy: 'kpa', kpa } : null;
+  }
+  const input: ScaledObjectInput | null = s.keda
+    ? {
+        name: s.keda.name ?? null,
+        annotations: s.keda.annotations ?? null,
+        spec: s.keda,
+        fail: (p, m, k) => r.fail([...path, 'keda', ...p], m, k),
+        specPath: [],
+        metadataPath: [],
+      }
+    : so
+      ? scaledObjectInput(so.value, so.fail)
+      : null;
+  if (!input) return null;
+  const keda = resolveKeda(input, service, services);
+  return keda ? { policy: 'keda', keda } : null;
+}
+
+/** A ScaledObject manifest's name, annotations and spec (metadata is otherwise not used). */
+function scaledObjectInput(value: ScaledObjectSpec, fail: Fail): ScaledObjectInput {
+  const meta = value.metadata;
+  const m =
+    meta !== null && typeof meta === 'object' && !Array.isArray(meta)
+      ? (meta as Record<string, unknown>)
+      : {};
+  const annotations = m.annotations;
+  const name = typeof m.name === 'string' && m.name !== '' ? m.name : null;
+  return {
+    name,
+    annotations:
+      annotations !== null && typeof annotations === 'object' && !Array.isArray(annotations)
+        ? (annotations as Record<string, unknown>)
+        : null,
+    spec: value.spec,
+    fail,
+    specPath: ['spec'],
+    metadataPath: ['metadata'],
   };
 }
 

@@ -16,6 +16,8 @@ import {
   HpaManifest,
   MetricsPipelineSettings,
 } from './k8s-schema.js';
+import { KedaInline } from './keda-schema.js';
+import { KpaSettings } from './kpa-schema.js';
 export { Duration, DURATION_MARK, DURATION_PATTERN, MAX_DURATION_S } from './schema-base.js';
 
 export type DurationSpec = Static<typeof Duration>;
@@ -243,9 +245,11 @@ export const Service = Obj({
         'A YAML file (relative to the scenario) holding this service’s Deployment and/or HPA, as kubectl applies it.',
     }),
   ),
-  /** When the HPA is created (like `kubectl apply -f hpa.yaml`), default 0. */
+  /** When the autoscaler (HPA, ScaledObject, ...) is created (like `kubectl apply -f hpa.yaml`), default 0. */
   hpaAppliedAt: Type.Optional(Duration),
   autoscale: Type.Optional(AutoscaleShorthand),
+  keda: Type.Optional(KedaInline),
+  kpa: Type.Optional(KpaSettings),
 });
 
 export const SchedulePoint = Obj({

@@ -5,6 +5,14 @@
 import type { CpuTypeEntry } from '../model/catalog.js';
 import type { DropPolicyName, PrecisionName } from './schema.js';
 import type { HpaSpec } from '../autoscale/hpa/index.js';
+import type { KedaSpec } from '../autoscale/keda/types.js';
+import type { KpaSpec } from '../autoscale/kpa/types.js';
+
+/**
+ * A service's autoscaler other than a plain HPA (autoscale/registry.ts). A plain HPA is `hpa`
+ * alone, without this key, so the scenario.json of an HPA run reads as it did before.
+ */
+export type AutoscalerConfig = { policy: 'keda'; keda: KedaSpec } | { policy: 'kpa'; kpa: KpaSpec };
 
 /** A distribution over seconds (delays, service times). */
 export type Dist =
@@ -63,7 +71,9 @@ export interface ServiceConfig {
   /** The pods' one container (the Deployment's, or named after the service). */
   containerName: string;
   hpa: HpaSpec | null;
-  /** When the HPA object is created. */
+  /** Another autoscaler than the plain HPA; absent with an HPA alone or none. */
+  autoscaler?: AutoscalerConfig;
+  /** When the autoscaler object (HPA, ScaledObject, ...) is created. */
   hpaAppliedAtUs: number;
 }
 

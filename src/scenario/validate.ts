@@ -10,6 +10,7 @@ import type { ConfigIssue } from '../errors.js';
 import { DURATION_MARK, DURATION_PATTERN, MAX_DURATION_S, NAME_PATTERN, ScenarioFile } from './schema.js';
 import { parseDurationUs } from './duration.js';
 import { QUANTITY_MARK } from './k8s-schema.js';
+import { NUMBER_STRING_MARK } from './keda-schema.js';
 import type { PathSegment, ScenarioSource } from './source.js';
 
 function pointerToPath(pointer: string): PathSegment[] {
@@ -225,6 +226,15 @@ function explainUnion(
     );
     return;
   }
+  if ((schema as { $comment?: string }).$comment === NUMBER_STRING_MARK) {
+    out.push(
+      source.issue(
+        path,
+        `must be a number >= 0 (or a string of one, as KEDA writes it); not ${describeValue(value)}`,
+      ),
+    );
+    return;
+  }
   if (isDuration(schema)) {
     out.push(
       source.issue(
@@ -232,6 +242,13 @@ function explainUnion(
         `must be a duration: seconds (a number >= 0) or a string like 250ms, 90s, 5m, 1h; not ${describeValue(value)}`,
       ),
     );
+    return;
+  }
+  const anyOfTypes = ((schema as { anyOf?: TSchema[] }).anyOf ?? []).map(
+    (s) => (s as { type?: unknown }).type,
+  );
+  if (anyOfTypes.includes('boolean')) {
+    out.push(source.issue(path, `must be true or false; not ${describeValue(value)}`));
     return;
   }
   const literals = literalsOf(schema);

@@ -104,7 +104,7 @@ test('conformance CLI: unknown kind, unreadable or malformed file exit 2 with a 
     delete doc.cases[3].input.current_replicas;
     writeFileSync(badInput, JSON.stringify(doc));
     for (const [args, pattern] of [
-      [['keda', VECTORS], /unknown kind 'keda'; valid kinds are: hpa/],
+      [['nope', VECTORS], /unknown kind 'nope'; valid kinds are: hpa, keda, kpa/],
       [['hpa', join(dir, 'missing.json')], /cannot read .*missing\.json/],
       [['hpa', notJson], /not valid JSON/],
       [['hpa', noCases], /expected an object with a "cases" array/],

@@ -251,6 +251,30 @@ const FIXTURES: Case[] = [
     /true or false, not "true"/,
   ),
   fixture('hpa-scrape-interval-zero.yaml', 'metricsPipeline.prometheusScrapeInterval', 29, /at least 1s/),
+
+  // KEDA ScaledObjects.
+  fixture('keda-and-autoscale.yaml', 'services.svc.keda', 15, /give one autoscaler .*autoscale and keda/),
+  fixture('keda-unknown-list.yaml', 'services.svc.keda.triggers[0].metadata.listName', 17, /queue_svc/),
+  fixture(
+    'keda-query-unsupported.yaml',
+    'services.svc.keda.triggers[0].metadata.query',
+    19,
+    /sum, avg, max, min/,
+  ),
+  fixture('keda-trigger-type-unknown.yaml', 'services.svc.keda.triggers[0].type', 16, /redis, prometheus/),
+  fixture('keda-idle-without-min.yaml', 'services.svc.keda.idleReplicaCount', 15, /minReplicaCount/),
+  fixture(
+    'keda-annotation-unknown.yaml',
+    'services.svc.keda.annotations.autoscaling.keda.sh/paused-replicas',
+    16,
+    /paused-scale-in/,
+  ),
+  fixture('keda-list-length-word.yaml', 'services.svc.keda.triggers[0].metadata.listLength', 17, /number/),
+
+  // Knative Pod Autoscaler.
+  fixture('kpa-and-keda.yaml', 'services.svc.kpa', 18, /give one autoscaler .*keda and kpa/),
+  fixture('kpa-stable-window-short.yaml', 'services.svc.kpa.stableWindow', 16, /at least 6s/),
+  fixture('kpa-panic-threshold-low.yaml', 'services.svc.kpa.panicThresholdPercentage', 16, /at least 110/),
 ];
 
 interface Run {

@@ -106,6 +106,27 @@ test('hpa: only services with an HPA, named by their metric; no chart without an
   );
 });
 
+test('hpa: KEDA and KPA services are drawn too, named by what their autoscaler reads', async () => {
+  const run = await reportInputFor({
+    duration: '40s',
+    services: {
+      svc: { model: 'm', keda: { triggers: [{ type: 'redis', metadata: { listLength: '5' } }] } },
+      other: { model: 'm', kpa: { target: 1 } },
+    },
+    streams: [
+      { type: 'svc', fps: 15, phase: 0 },
+      { type: 'other', fps: 12, phase: 0 },
+    ],
+  });
+  const spec = hpaChart(run, { interactive: false })!.spec;
+  assert.equal((spec.title as { text: string }).text, 'What each autoscaler saw against its target');
+  assert.deepEqual(
+    panels(spec).map((p) => p.title),
+    ['svc: s0-redis-queue_svc', 'other: frames in flight per ready pod (KPA stable window)'],
+  );
+  assert.deepEqual(vegaLiteSchemaErrors(spec), []);
+});
+
 test('latency: p50, p95 and p99 lines in every panel', () => {
   const spec = latencyChart(input, { interactive: false }).spec;
   for (const p of panels(spec)) {

@@ -9,6 +9,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { DataError } from '../../errors.js';
+import { Field, isObject, type FieldCheck } from '../vector-input.js';
 import { GO_ZERO_TIME_S } from './arith.js';
 import { DEFAULT_CONTROLLER_CONFIG, defaultBehavior, type HpaRulesInput } from './defaults.js';
 import { getReplicasChangePerPeriod, storeScaleEvent } from './events.js';
@@ -67,6 +68,8 @@ export const VECTOR_HARNESS_CONFIG: ControllerConfig = {
   featureGates: { ...DEFAULT_CONTROLLER_CONFIG.featureGates },
 };
 
+export type { FieldCheck };
+
 export interface VectorCase {
   /** Position in the file, for error messages. */
   index: number;
@@ -76,21 +79,9 @@ export interface VectorCase {
   expected: Record<string, unknown>;
 }
 
-/** One expected field against what the code produced. */
-export interface FieldCheck {
-  field: string;
-  expected: unknown;
-  actual: unknown;
-  ok: boolean;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Reading the file
 // ---------------------------------------------------------------------------------------------
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Parses a vectors file; throws a DataError for anything that is not one. */
 export function parseVectorFile(text: string, file: string): VectorCase[] {
@@ -120,62 +111,6 @@ export function parseVectorFile(text: string, file: string): VectorCase[] {
       expected: c.expected as Record<string, unknown>,
     };
   });
-}
-
-/** Typed access to a case's input, with the field path in every error. */
-class Field {
-  constructor(
-    readonly value: unknown,
-    readonly path: string,
-  ) {}
-
-  private fail(what: string): never {
-    throw new DataError(`${this.path}: expected ${what}, got ${JSON.stringify(this.value) ?? 'nothing'}`);
-  }
-
-  get(key: string): Field {
-    if (!isObject(this.value)) this.fail('an object');
-    return new Field(this.value[key], `${this.path}.${key}`);
-  }
-
-  has(key: string): boolean {
-    return isObject(this.value) && key in this.value;
-  }
-
-  isNull(): boolean {
-    return this.value === null || this.value === undefined;
-  }
-
-  num(): number {
-    if (typeof this.value !== 'number' || !Number.isFinite(this.value)) this.fail('a number');
-    return this.value;
-  }
-
-  str(): string {
-    if (typeof this.value !== 'string') this.fail('a string');
-    return this.value;
-  }
-
-  bool(): boolean {
-    if (typeof this.value !== 'boolean') this.fail('true or false');
-    return this.value;
-  }
-
-  oneOf<T extends string>(options: readonly T[]): T {
-    const s = this.str();
-    if (!options.includes(s as T)) this.fail(`one of ${options.join(', ')}`);
-    return s as T;
-  }
-
-  list(): Field[] {
-    if (!Array.isArray(this.value)) this.fail('a list');
-    return this.value.map((v, i) => new Field(v, `${this.path}[${i}]`));
-  }
-
-  /** null or missing -> null, else `read(this)`. */
-  opt<T>(read: (f: Field) => T): T | null {
-    return this.isNull() ? null : read(this);
-  }
 }
 
 /** A time relative to now; null is Go's zero time. */
