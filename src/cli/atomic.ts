@@ -1,6 +1,7 @@
 /** Writing a report folder whole or not at all: a temporary sibling folder, renamed into place. */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { swapInto, writeFiles } from '../report/write.js';
 
 export function writeAtomically(outDir: string, files: { path: string; content: string }[]): void {
   const parent = dirname(outDir);
@@ -8,16 +9,8 @@ export function writeAtomically(outDir: string, files: { path: string; content: 
   const tmp = join(parent, `.${basename(outDir)}.partial-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
   try {
-    for (const f of files) {
-      const path = join(tmp, ...f.path.split('/'));
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, f.content);
-    }
-    if (existsSync(outDir)) {
-      renameSync(outDir, `${tmp}.old`);
-      renameSync(tmp, outDir);
-      rmSync(`${tmp}.old`, { recursive: true, force: true });
-    } else renameSync(tmp, outDir);
+    writeFiles(tmp, files);
+    swapInto(tmp, outDir);
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;

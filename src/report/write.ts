@@ -155,7 +155,8 @@ export interface ReportOptions extends Omit<SimulateOptions, 'sink'> {
   report?: boolean;
 }
 
-function writeFiles(root: string, files: ReportFile[]): void {
+/** Writes `files` under `root`, making folders as needed. */
+export function writeFiles(root: string, files: ReportFile[]): void {
   for (const f of files) {
     const path = join(root, ...f.path.split('/'));
     mkdirSync(dirname(path), { recursive: true });
@@ -303,7 +304,8 @@ export async function regenerateReport(dir: string): Promise<ReportFile[]> {
   return files;
 }
 
-function swapInto(tmp: string, outDir: string): void {
+/** Puts the complete folder `tmp` at `outDir`, replacing what was there by renames. */
+export function swapInto(tmp: string, outDir: string): void {
   if (existsSync(outDir)) {
     const old = `${tmp}.old`;
     renameSync(outDir, old);
