@@ -9,6 +9,8 @@
 import { hpaPolicy } from './hpa/policy.js';
 import { kedaPolicy } from './keda/policy.js';
 import { kpaPolicy } from './kpa/policy.js';
+import { oraclePolicy } from './oracle/policy.js';
+import { predictivePolicy } from './predictive/policy.js';
 
 export interface AutoscalerEntry {
   /** One line for help texts and the README. */
@@ -34,6 +36,18 @@ export const AUTOSCALERS = {
       'the Knative Pod Autoscaler: stable and panic windows over in-flight frames (or FPS), rate limits, scale to zero',
     scenarioKeys: ['kpa'],
     create: kpaPolicy,
+  },
+  predictive: {
+    description:
+      "the service's HPA on Holt-Winters forecasts of its metrics, one pod start delay ahead (with hpa or autoscale)",
+    scenarioKeys: ['predictive'],
+    create: predictivePolicy,
+  },
+  oracle: {
+    description:
+      'an offline lower bound: knows the future load and start delays, sets the fewest replicas meeting the slo',
+    scenarioKeys: ['oracle'],
+    create: oraclePolicy,
   },
 } as const satisfies Record<string, AutoscalerEntry & { create: unknown }>;
 

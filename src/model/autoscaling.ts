@@ -10,6 +10,8 @@ import type { Scenario, ServiceConfig } from '../scenario/types.js';
 import { hpaDriver } from './autoscalers/hpa.js';
 import { kedaDriver } from './autoscalers/keda.js';
 import { kpaDriver } from './autoscalers/kpa.js';
+import { oracleDriver } from './autoscalers/oracle.js';
+import { predictiveDriver } from './autoscalers/predictive.js';
 import type { ServiceState, World } from './world.js';
 
 export interface AutoscalerDriver {
@@ -23,6 +25,8 @@ const DRIVERS: { readonly [K in AutoscalerName]: AutoscalerDriver } = {
   hpa: hpaDriver,
   keda: kedaDriver,
   kpa: kpaDriver,
+  predictive: predictiveDriver,
+  oracle: oracleDriver,
 };
 
 /** The policy a service runs, or null when it is scaled by hand. */

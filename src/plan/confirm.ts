@@ -46,6 +46,8 @@ export function confirmScenario(job: ConfirmJob): Scenario {
   const svc = s.services.find((x) => x.name === job.service);
   const pool = s.nodePools.find((p) => p.name === job.pool);
   if (!svc || !pool) throw new Error(`no service ${job.service} or pool ${job.pool}`);
+  // The check runs at a fixed replica count: no autoscaler of any kind.
+  const { autoscaler: _autoscaler, ...fixed } = svc;
   const allocatable = pool.cores - pool.backgroundCores;
   const podsPerNode = Math.max(1, Math.floor(allocatable / job.cpuPerPod + 1e-9));
   return {
@@ -57,7 +59,7 @@ export function confirmScenario(job: ConfirmJob): Scenario {
     models: { ...s.models, [svc.model]: modelAt(s, svc, job.precision) },
     services: [
       {
-        ...svc,
+        ...fixed,
         precision: job.precision,
         replicas: job.replicas,
         cpuRequest: job.cpuPerPod,

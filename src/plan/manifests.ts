@@ -9,6 +9,7 @@
  *                           service's precision and `manifests: manifests/SERVICE.yaml`; the input
  *                           file's other settings as they were. `inferscale simulate` runs it.
  */
+import { AUTOSCALERS, AUTOSCALER_NAMES } from '../autoscale/registry.js';
 import { stringify } from 'yaml';
 import type { PoolPlan, ServicePlan } from './plan.js';
 
@@ -91,7 +92,8 @@ type Json = Record<string, unknown>;
 /**
  * The input scenario file's value with the plan applied: one pool (the chosen one, `count` = the
  * planned nodes), each service at the planned precision reading its manifests (the only pool needs no nodePool). Settings that the
- * manifests now give (replicas, resources, hpa, deployment, nodeSelector) leave the service.
+ * manifests now give (replicas, resources, hpa, deployment, nodeSelector) leave the service, and
+ * so does any other autoscaler (keda, kpa, predictive, oracle): the plan's HPA replaces it.
  */
 export function plannedScenarioYaml(input: Json, c: PoolPlan, name: string): string {
   const pools = (input.nodePools ?? {}) as Record<string, Json>;
@@ -113,6 +115,7 @@ export function plannedScenarioYaml(input: Json, c: PoolPlan, name: string): str
       nodePool: _p,
       ...rest
     } = services[s.service] ?? {};
+    for (const name of AUTOSCALER_NAMES) for (const k of AUTOSCALERS[name].scenarioKeys) delete rest[k];
     planned[s.service] = { ...rest, precision: s.precision, manifests: `manifests/${s.service}.yaml` };
   }
   out.services = planned;

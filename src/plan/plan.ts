@@ -19,14 +19,8 @@ import type { Scenario, ServiceConfig } from '../scenario/types.js';
 import { runPool } from '../parallel/pool.js';
 import { firstFitDecreasing, podsOf } from './binpack.js';
 import { confirm, meetsSlo, type ConfirmOutcome, type Slo } from './confirm.js';
-import {
-  evaluateReplicas,
-  minReplicas,
-  type ArrivalProcess,
-  type QueueingInput,
-  type ReplicaEvaluation,
-} from './queueing.js';
-import { serviceLoads, serviceTime, type ServiceLoad } from './workload.js';
+import { evaluateReplicas, minReplicas, type QueueingInput, type ReplicaEvaluation } from './queueing.js';
+import { arrivalProcess, serviceLoads, serviceTime, type ServiceLoad } from './workload.js';
 
 export const HOURS_PER_MONTH = 730;
 /** The highest CPU utilization target a plan's HPA gets (see hpaFor). */
@@ -127,21 +121,7 @@ export interface Plan {
   best: number | null;
 }
 
-/** The arrival process the closed forms see for a service's stream groups. */
-export function arrivalProcess(scenario: Scenario, service: string): ArrivalProcess {
-  const groups = scenario.streams.filter((g) => g.type === service);
-  if (groups.every((g) => g.arrivals === 'poisson')) return { kind: 'poisson' };
-  const periodic = groups.filter((g) => g.arrivals === 'periodic');
-  // One periodic stream (or streams spread evenly in phase) arrives evenly spaced; random phases
-  // bunch up within a period and are treated as Poisson (the safe side; the simulation settles it).
-  const streams = periodic.reduce(
-    (n, g) => n + (g.count.kind === 'points' ? Math.max(0, ...g.count.changes.map((c) => c.count)) : 2),
-    0,
-  );
-  const even = periodic.length === 1 && (streams === 1 || periodic[0].phase.mode === 'spread');
-  if (even && groups.length === 1) return { kind: 'periodic', jitterSeconds: periodic[0].jitterUs / 1e6 };
-  return { kind: 'poisson' };
-}
+export { arrivalProcess } from './workload.js';
 
 /** CPU a pod requests: what its threads keep busy (capped by its limit), or more if it asks for more. */
 export function cpuPerPod(svc: ServiceConfig): number {

@@ -11,6 +11,7 @@
 import { distMean, distScv } from '../model/distributions.js';
 import { cfsFactor, frameSecondsAtFullSpeed } from '../model/throughput.js';
 import type { PrecisionName } from '../scenario/schema.js';
+import type { ArrivalProcess } from './queueing.js';
 import type {
   CountSchedule,
   ModelConfig,
@@ -113,4 +114,20 @@ export function modelAt(scenario: Scenario, svc: ServiceConfig, precision: Preci
     measuredFps[id] = cpu ? (fps * cpu.gflopsPerCore[precision]) / cpu.gflopsPerCore[model.precision] : fps;
   }
   return { ...model, precision, measuredFps };
+}
+
+/** The arrival process the closed forms see for a service's stream groups. */
+export function arrivalProcess(scenario: Scenario, service: string): ArrivalProcess {
+  const groups = scenario.streams.filter((g) => g.type === service);
+  if (groups.every((g) => g.arrivals === 'poisson')) return { kind: 'poisson' };
+  const periodic = groups.filter((g) => g.arrivals === 'periodic');
+  // One periodic stream (or streams spread evenly in phase) arrives evenly spaced; random phases
+  // bunch up within a period and are treated as Poisson (the safe side; the simulation settles it).
+  const streams = periodic.reduce(
+    (n, g) => n + (g.count.kind === 'points' ? Math.max(0, ...g.count.changes.map((c) => c.count)) : 2),
+    0,
+  );
+  const even = periodic.length === 1 && (streams === 1 || periodic[0].phase.mode === 'spread');
+  if (even && groups.length === 1) return { kind: 'periodic', jitterSeconds: periodic[0].jitterUs / 1e6 };
+  return { kind: 'poisson' };
 }

@@ -398,6 +398,7 @@ export function replicasChart(input: ReportInput, options: ChartOptions): ChartS
     'manual scale': '#000000',
     'KEDA scale': '#72b7b2',
     'KPA scale': '#eeca3b',
+    'oracle scale': '#ff9da6',
   };
   const notes =
     input.decisionsFolded > 0
@@ -539,7 +540,7 @@ function hpaServices(input: ReportInput): { service: string; config: ServiceConf
     const configs = input.scenario.services;
     return names
       .map((service) => ({ service, config: configs.find((c) => c.name === service) ?? null }))
-      .filter((s) => s.config?.hpa || s.config?.autoscaler);
+      .filter((s) => s.config?.hpa || (s.config?.autoscaler && s.config.autoscaler.policy !== 'oracle'));
   }
   const targeted = new Set(input.points.filter((p) => p.hpa_target !== null).map((p) => p.service));
   return names.filter((n) => targeted.has(n)).map((service) => ({ service, config: null }));

@@ -109,6 +109,7 @@ export const DECISION_KINDS: Readonly<Record<string, string>> = {
   scale: 'manual scale',
   'keda-scale': 'KEDA scale',
   'kpa-scale': 'KPA scale',
+  'oracle-scale': 'oracle scale',
 };
 
 /** A scaling decision drawn as a rule; `more` counts the decisions of its slot that it stands for. */

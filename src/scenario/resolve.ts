@@ -25,6 +25,7 @@ import { ScaledObjectManifest } from './keda-schema.js';
 import { AUTOSCALER_NAMES } from '../autoscale/registry.js';
 import { resolveKeda, type ScaledObjectInput } from './keda-resolve.js';
 import { resolveKpa } from './kpa-resolve.js';
+import { meanStartSeconds } from '../autoscale/oracle/plan.js';
 import { readManifestFile } from './source.js';
 import { schemaIssues } from './validate.js';
 import type { Static } from '@sinclair/typebox';
@@ -414,7 +415,16 @@ export function resolveScenario(
       ),
     });
     const hpaSpec = services[services.length - 1].hpa;
-    const autoscaler = resolveOtherAutoscaler(r, path, name, s, objects, Object.keys(spec.services));
+    const autoscaler = resolveOtherAutoscaler(
+      r,
+      path,
+      name,
+      s,
+      objects,
+      Object.keys(spec.services),
+      services,
+      spec.slo ?? {},
+    );
     if (autoscaler) services[services.length - 1].autoscaler = autoscaler;
     const scaled = hpaSpec !== null || autoscaler !== null;
     if (!scaled && s.hpaAppliedAt !== undefined && issuesBefore === r.issues.length) {
@@ -692,7 +702,9 @@ function resolveOtherAutoscaler(
   service: string,
   s: ServiceSpec,
   objects: ManifestObjects,
-  services: string[],
+  serviceNames: string[],
+  services: ServiceConfig[],
+  slo: { maxDropPercent?: number; maxP95LatencySeconds?: number },
 ): AutoscalerConfig | null {
   const given: { key: string; at: PathSegment[] }[] = [];
   if (objects.hpa) given.push({ key: 'hpa', at: s.hpa ? [...path, 'hpa'] : [...path, 'manifests'] });
@@ -700,16 +712,60 @@ function resolveOtherAutoscaler(
   const so = objects.scaledObject;
   if (s.keda || so) given.push({ key: 'keda', at: s.keda ? [...path, 'keda'] : [...path, 'manifests'] });
   if (s.kpa) given.push({ key: 'kpa', at: [...path, 'kpa'] });
+  if (s.predictive) given.push({ key: 'predictive', at: [...path, 'predictive'] });
+  if (s.oracle) given.push({ key: 'oracle', at: [...path, 'oracle'] });
+  const hpas = given.filter((g) => g.key === 'hpa' || g.key === 'autoscale');
   const others = given.filter((g) => g.key !== 'hpa' && g.key !== 'autoscale');
   if (others.length === 0) return null;
-  if (given.length > 1) {
-    // hpa with autoscale is reported by resolveAutoscaling.
+  // predictive forecasts for the service's own HPA: it comes with one; the others stand alone.
+  const predictive = others.length === 1 && others[0].key === 'predictive';
+  if (predictive ? hpas.length === 0 : given.length > 1) {
     r.fail(
       others[others.length - 1].at,
-      `give one autoscaler (${AUTOSCALER_NAMES.join(', ')}); found ${given.map((g) => g.key).join(' and ')}`,
+      predictive
+        ? 'predictive forecasts the metrics of the service’s HPA: give hpa or autoscale too'
+        : `give one autoscaler (${AUTOSCALER_NAMES.join(', ')}; predictive with hpa or autoscale); found ${given.map((g) => g.key).join(' and ')}`,
       true,
     );
     return null;
+  }
+  const cfg = services[services.length - 1];
+  if (s.predictive) {
+    const p = s.predictive;
+    const season = p.seasonPeriod !== undefined ? r.us(p.seasonPeriod) / 1e6 : null;
+    if (season !== null && season <= 0)
+      r.fail([...path, 'predictive', 'seasonPeriod'], 'must be greater than 0');
+    return {
+      policy: 'predictive',
+      predictive: {
+        alpha: p.alpha ?? 0.5,
+        beta: p.beta ?? 0.3,
+        gamma: p.gamma ?? 0.1,
+        seasonPeriodSeconds: season,
+        horizonSeconds: p.horizon !== undefined ? r.us(p.horizon) / 1e6 : meanStartSeconds(cfg),
+      },
+    };
+  }
+  if (s.oracle) {
+    const o = s.oracle;
+    if (slo.maxDropPercent === undefined && slo.maxP95LatencySeconds === undefined)
+      r.fail(
+        [...path, 'oracle'],
+        'the oracle meets the scenario’s slo: give slo.maxDropPercent or slo.maxP95LatencySeconds',
+        true,
+      );
+    const min = o.minReplicas ?? 0;
+    const max = o.maxReplicas ?? 100;
+    if (min > max)
+      r.fail([...path, 'oracle', 'minReplicas'], `must not exceed maxReplicas (${min} > ${max})`);
+    return {
+      policy: 'oracle',
+      oracle: {
+        leadSeconds: o.lead !== undefined ? r.us(o.lead) / 1e6 : meanStartSeconds(cfg),
+        minReplicas: min,
+        maxReplicas: max,
+      },
+    };
   }
   if (s.kpa) {
     const kpa = resolveKpa(s.kpa, [...path, 'kpa'], s.replicas ?? 1, (p, m, k) => r.fail(p, m, k));
@@ -728,7 +784,7 @@ function resolveOtherAutoscaler(
       ? scaledObjectInput(so.value, so.fail)
       : null;
   if (!input) return null;
-  const keda = resolveKeda(input, service, services);
+  const keda = resolveKeda(input, service, serviceNames);
   return keda ? { policy: 'keda', keda } : null;
 }
 

@@ -18,6 +18,7 @@ import {
 } from './k8s-schema.js';
 import { KedaInline } from './keda-schema.js';
 import { KpaSettings } from './kpa-schema.js';
+import { OracleSettings, PredictiveSettings } from './forecast-schema.js';
 export { Duration, DURATION_MARK, DURATION_PATTERN, MAX_DURATION_S } from './schema-base.js';
 
 export type DurationSpec = Static<typeof Duration>;
@@ -250,6 +251,8 @@ export const Service = Obj({
   autoscale: Type.Optional(AutoscaleShorthand),
   keda: Type.Optional(KedaInline),
   kpa: Type.Optional(KpaSettings),
+  predictive: Type.Optional(PredictiveSettings),
+  oracle: Type.Optional(OracleSettings),
 });
 
 export const SchedulePoint = Obj({

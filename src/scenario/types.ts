@@ -7,12 +7,19 @@ import type { DropPolicyName, PrecisionName } from './schema.js';
 import type { HpaSpec } from '../autoscale/hpa/index.js';
 import type { KedaSpec } from '../autoscale/keda/types.js';
 import type { KpaSpec } from '../autoscale/kpa/types.js';
+import type { OracleSpec } from '../autoscale/oracle/plan.js';
+import type { PredictiveSpec } from '../autoscale/predictive/policy.js';
 
 /**
  * A service's autoscaler other than a plain HPA (autoscale/registry.ts). A plain HPA is `hpa`
  * alone, without this key, so the scenario.json of an HPA run reads as it did before.
  */
-export type AutoscalerConfig = { policy: 'keda'; keda: KedaSpec } | { policy: 'kpa'; kpa: KpaSpec };
+export type AutoscalerConfig =
+  | { policy: 'keda'; keda: KedaSpec }
+  | { policy: 'kpa'; kpa: KpaSpec }
+  /** The service's `hpa` fed with forecasts. */
+  | { policy: 'predictive'; predictive: PredictiveSpec }
+  | { policy: 'oracle'; oracle: OracleSpec };
 
 /** A distribution over seconds (delays, service times). */
 export type Dist =

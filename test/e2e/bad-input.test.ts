@@ -275,6 +275,10 @@ const FIXTURES: Case[] = [
   fixture('kpa-and-keda.yaml', 'services.svc.kpa', 18, /give one autoscaler .*keda and kpa/),
   fixture('kpa-stable-window-short.yaml', 'services.svc.kpa.stableWindow', 16, /at least 6s/),
   fixture('kpa-panic-threshold-low.yaml', 'services.svc.kpa.panicThresholdPercentage', 16, /at least 110/),
+
+  // predictive and oracle.
+  fixture('predictive-without-hpa.yaml', 'services.svc.predictive', 14, /hpa or autoscale/),
+  fixture('oracle-without-slo.yaml', 'services.svc.oracle', 14, /slo/),
 ];
 
 interface Run {

@@ -221,3 +221,47 @@ test('scenarios/seed-keda.yaml: car-fp32 from zero at the 1.5 min poll, back to 
   ]);
   assert.deepEqual(times(events, 'keda-inactive'), [0, 390]);
 });
+
+test('a failing trigger blocks the scale to zero; past failureThreshold its fallback activates it', () => {
+  // No pod, no series: with ignoreNullValues false the query's empty result is an error. The poll
+  // at 0 s is failure 1 (within the threshold): the fallback (replicas 2) holds the count. The
+  // poll at 30 s is failure 2: the fallback's value makes the trigger active, and KEDA scales
+  // from zero.
+  const { events } = run({
+    duration: '1m',
+    services: {
+      svc: {
+        replicas: 0,
+        keda: {
+          fallback: { failureThreshold: 1, replicas: 2 },
+          triggers: [
+            {
+              type: 'prometheus',
+              metadata: { query: 'sum(ei_drop_fps)', threshold: '5', ignoreNullValues: 'false' },
+            },
+          ],
+        },
+      },
+    },
+    streams: [{ type: 'svc', fps: 1, count: 0 }],
+  });
+  const keda = events
+    .filter((e) => e.event.startsWith('keda-'))
+    .map((e) => [e.timeUs / 1e6, e.event, e.detail]);
+  assert.deepEqual(keda.slice(0, 2), [
+    [
+      0,
+      'keda-inactive',
+      'ScaledObject inactive: s0-prometheus: error: prometheus query sum(ei_drop_fps) returned an empty result',
+    ],
+    [
+      0,
+      'keda-error',
+      'FallbackHolds: triggers failed; the fallback holds the replica count: s0-prometheus: error: prometheus query sum(ei_drop_fps) returned an empty result',
+    ],
+  ]);
+  assert.deepEqual(keda.slice(2, 4), [
+    [30, 'keda-active', 'ScaledObject active: s0-prometheus = 10 (fallback)'],
+    [30, 'keda-scale', 'ActivatedFromZero: 0 -> 1 replicas: a trigger is active'],
+  ]);
+});

@@ -5,7 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { firstFitDecreasing, podsOf } from '../../src/plan/binpack.js';
-import { confirm } from '../../src/plan/confirm.js';
+import { confirm, confirmScenario } from '../../src/plan/confirm.js';
+import { plannedScenarioYaml } from '../../src/plan/manifests.js';
+import type { PoolPlan } from '../../src/plan/plan.js';
 import { planScenario, type PlanOptions } from '../../src/plan/plan.js';
 import { mmck } from '../../src/plan/queueing.js';
 import { serviceLoads, countRange } from '../../src/plan/workload.js';
@@ -209,4 +211,34 @@ test('infeasible answers say which constraint fails and by how much', async () =
   const p3 = await planScenario(small, { ...OPTIONS, confirm: false });
   assert.equal(p3.best, null);
   assert.match(p3.candidates[0].problems.join(' '), /svc: at the cap of 4 replicas drop [0-9.]+% exceeds 1%/);
+});
+
+test('a plan replaces any autoscaler: its checks run at a fixed count, its scenario reads the planned manifests', () => {
+  const keda = { triggers: [{ type: 'redis', metadata: { listLength: '5' } }] };
+  const scenario = scenarioFrom(merge(baseSpec(), { services: { svc: { keda } } }));
+  assert.equal(scenario.services[0].autoscaler?.policy, 'keda');
+  const check = confirmScenario({
+    scenario,
+    service: 'svc',
+    pool: 'pool',
+    precision: 'fp32',
+    replicas: 3,
+    cpuPerPod: 1,
+    durationUs: 10e6,
+    seeds: [1],
+  });
+  assert.equal(check.services[0].autoscaler, undefined);
+  assert.equal(check.services[0].hpa, null);
+  const yaml = plannedScenarioYaml(
+    { services: { svc: { model: 'm', keda, kpa: {}, replicas: 2 } }, nodePools: { pool: { cores: 8 } } },
+    {
+      pool: 'pool',
+      precision: 'fp32',
+      nodes: 1,
+      services: [{ service: 'svc', precision: 'fp32' }],
+    } as unknown as PoolPlan,
+    'planned',
+  );
+  assert.doesNotMatch(yaml, /keda|kpa|replicas/);
+  assert.match(yaml, /manifests: manifests\/svc.yaml/);
 });
