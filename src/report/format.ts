@@ -3,6 +3,8 @@ import type { TimeseriesRow } from '../model/simulate.js';
 /** Number formatting shared by every output, so the same value always prints the same bytes. */
 export function num(x: number | null): string {
   if (x === null || Number.isNaN(x)) return '';
+  // An integer prints as itself either way; skipping toFixed saves most of the cost on the hot path.
+  if (Number.isInteger(x)) return String(x);
   return String(Number(x.toFixed(6)));
 }
 
