@@ -660,9 +660,10 @@ function textReport(r: BenchReport, s: Settings): string {
     dec(x.wallSeconds, 3),
     int(x.framesPerSecond),
     dec(x.dropRatio, 6),
-    deviation(x.dropRatio, a?.drop_ratio),
+    // The closed form is M/M/c/K's: the seed demo's row has nothing to compare with it.
+    x === r.speed[2] ? '' : deviation(x.dropRatio, a?.drop_ratio),
     dec(x.meanWaitSeconds, 5),
-    deviation(x.meanWaitSeconds, a?.mean_wait),
+    x === r.speed[2] ? '' : deviation(x.meanWaitSeconds, a?.mean_wait),
   ]);
   const closed = [
     'closed form',
