@@ -44,7 +44,11 @@ const service = (models: string[]) =>
       cpu: fc.constantFrom(0.25, 0.5, 1),
       autoscale: fc.option(
         fc
-          .tuple(fc.integer({ min: 10, max: 200 }), fc.integer({ min: 1, max: 2 }), fc.integer({ min: 0, max: 4 }))
+          .tuple(
+            fc.integer({ min: 10, max: 200 }),
+            fc.integer({ min: 1, max: 2 }),
+            fc.integer({ min: 0, max: 4 }),
+          )
           .map(([cpuPercent, min, extra]) => ({ cpuPercent, min, max: min + extra })),
         { nil: undefined },
       ),
@@ -59,20 +63,18 @@ const service = (models: string[]) =>
     });
 
 const schedule = (durationS: number) =>
-  fc
-    .uniqueArray(fc.integer({ min: 1, max: Math.max(1, durationS - 1) }), { maxLength: 3 })
-    .chain((times) =>
-      fc.tuple(
-        ...[...times]
-          .sort((a, b) => a - b)
-          .map((at) =>
-            fc.record({
-              at: fc.constant(`${at}s`),
-              count: fc.integer({ min: 0, max: 5 }),
-            }),
-          ),
-      ),
-    );
+  fc.uniqueArray(fc.integer({ min: 1, max: Math.max(1, durationS - 1) }), { maxLength: 3 }).chain((times) =>
+    fc.tuple(
+      ...[...times]
+        .sort((a, b) => a - b)
+        .map((at) =>
+          fc.record({
+            at: fc.constant(`${at}s`),
+            count: fc.integer({ min: 0, max: 5 }),
+          }),
+        ),
+    ),
+  );
 
 const stream = (services: string[], durationS: number) =>
   fc.oneof(
@@ -118,19 +120,17 @@ export const scenarioArb: fc.Arbitrary<Spec> = fc
         services: fc.tuple(...names.map(() => service(['flops', 'timed']))),
         streams: fc.array(stream(names, base.durationS), { minLength: 1, maxLength: 4 }),
       })
-      .map(
-        ({ services, streams }): Spec => ({
-          name: 'generated',
-          seed: base.seed,
-          duration: `${base.durationS}s`,
-          step: `${base.stepS}s`,
-          cpuCatalog: { cpu10: { isa: ['avx2'], gflopsPerCore: { fp32: 10, int8: 20 } } },
-          nodePools: { pool: { count: base.nodes, cores: base.cores, cpuType: 'cpu10' } },
-          models: { flops: { gflops: base.gflops }, timed: { serviceTime: base.serviceTime } },
-          services: Object.fromEntries(names.map((n, i) => [n, services[i]])),
-          streams,
-        }),
-      );
+      .map(({ services, streams }): Spec => ({
+        name: 'generated',
+        seed: base.seed,
+        duration: `${base.durationS}s`,
+        step: `${base.stepS}s`,
+        cpuCatalog: { cpu10: { isa: ['avx2'], gflopsPerCore: { fp32: 10, int8: 20 } } },
+        nodePools: { pool: { count: base.nodes, cores: base.cores, cpuType: 'cpu10' } },
+        models: { flops: { gflops: base.gflops }, timed: { serviceTime: base.serviceTime } },
+        services: Object.fromEntries(names.map((n, i) => [n, services[i]])),
+        streams,
+      }));
   });
 
 type Segment = string | number;

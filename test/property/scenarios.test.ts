@@ -46,7 +46,10 @@ test('random valid scenarios load, simulate without throwing, conserve frames an
   fc.assert(
     fc.property(scenarioArb, (spec) => {
       const r = load(spec);
-      assert.ok(r.ok, `a generated scenario was refused:\n${!r.ok && r.issues.map((i) => i.message).join('\n')}`);
+      assert.ok(
+        r.ok,
+        `a generated scenario was refused:\n${!r.ok && r.issues.map((i) => i.message).join('\n')}`,
+      );
       const rows: TimeseriesRow[] = [];
       const result = simulate(r.scenario, { sink: { row: (x) => rows.push(x), event: () => undefined } });
       for (const s of [...result.services, result.total])
@@ -56,7 +59,9 @@ test('random valid scenarios load, simulate without throwing, conserve frames an
           `frames not conserved for ${'service' in s ? s.service : 'the total'}`,
         );
       const bounds = new Map(
-        r.scenario.services.filter((s) => s.hpa).map((s) => [s.name, [s.hpa!.minReplicas, s.hpa!.maxReplicas]]),
+        r.scenario.services
+          .filter((s) => s.hpa)
+          .map((s) => [s.name, [s.hpa!.minReplicas, s.hpa!.maxReplicas]]),
       );
       for (const row of rows) {
         assert.ok(row.readyReplicas <= row.replicas, `${row.service} at ${row.timeS}s: ready > replicas`);
@@ -68,7 +73,10 @@ test('random valid scenarios load, simulate without throwing, conserve frames an
             `${row.service} at ${row.timeS}s: desired ${row.desiredReplicas} outside ${b[0]}..${b[1]}`,
           );
       }
-      assert.equal(rows.length, Math.ceil(r.scenario.durationUs / r.scenario.stepUs) * r.scenario.services.length);
+      assert.equal(
+        rows.length,
+        Math.ceil(r.scenario.durationUs / r.scenario.stepUs) * r.scenario.services.length,
+      );
     }),
     { numRuns: RUNS, seed: SEED },
   );
@@ -82,7 +90,10 @@ test('the same scenario and seed give the same rows and events, whatever ran bef
       const record = () => {
         const rows: TimeseriesRow[] = [];
         const events: RunEvent[] = [];
-        const result = simulate(r.scenario, { seed, sink: { row: (x) => rows.push(x), event: (e) => events.push(e) } });
+        const result = simulate(r.scenario, {
+          seed,
+          sink: { row: (x) => rows.push(x), event: (e) => events.push(e) },
+        });
         return { result, rows, events };
       };
       assert.deepEqual(record(), record());
@@ -93,16 +104,22 @@ test('the same scenario and seed give the same rows and events, whatever ran bef
 
 test('mutations of valid scenarios are refused at the mutated path, never crash, never default', () => {
   fc.assert(
-    fc.property(scenarioArb.chain((spec) => mutationArb(spec).map((m) => ({ spec, m }))), ({ spec, m }) => {
-      const mutated = applyMutation(spec, m);
-      const r = load(mutated);
-      assert.ok(!r.ok, `accepted after ${m.kind} at ${m.field}: ${JSON.stringify(m.value)}`);
-      assert.ok(
-        r.issues.some((i) => i.field === m.field || i.field.startsWith(`${m.field}.`) || i.field.startsWith(`${m.field}[`)),
-        `${m.kind} at ${m.field} reported elsewhere: ${r.issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
-      );
-      for (const i of r.issues) assert.ok(i.line >= 1 && i.col >= 1 && i.message.length > 0);
-    }),
+    fc.property(
+      scenarioArb.chain((spec) => mutationArb(spec).map((m) => ({ spec, m }))),
+      ({ spec, m }) => {
+        const mutated = applyMutation(spec, m);
+        const r = load(mutated);
+        assert.ok(!r.ok, `accepted after ${m.kind} at ${m.field}: ${JSON.stringify(m.value)}`);
+        assert.ok(
+          r.issues.some(
+            (i) =>
+              i.field === m.field || i.field.startsWith(`${m.field}.`) || i.field.startsWith(`${m.field}[`),
+          ),
+          `${m.kind} at ${m.field} reported elsewhere: ${r.issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
+        );
+        for (const i of r.issues) assert.ok(i.line >= 1 && i.col >= 1 && i.message.length > 0);
+      },
+    ),
     { numRuns: RUNS * 3, seed: SEED + 2 },
   );
 });
