@@ -5,20 +5,25 @@
  * it; the engine never looks inside. `timeUs` is an integer number of microseconds; priority is a
  * small integer in [0, 16) (lower runs first at equal times); the sequence number is assigned here,
  * so events at the same time and priority run in the order they were scheduled. Because the order
- * is total, the sequence of pops does not depend on the heap's layout.
+ * is total, the sequence of pops does not depend on the heap's layout (nor on its arity).
  *
- * Speed (DESIGN.md, Performance): entries live in slot arrays and the heap itself holds only slot
- * numbers, so sifting moves one integer per level; time and priority are packed into one float key
- * (time x 16 + priority, exact below 2^49 µs, about 17 years). A pop is deferred: the popped root
- * stays in place until the next operation, and when that is a push (a handler scheduling its
+ * Speed (DESIGN.md, Performance): a 4-ary heap (half the depth of a binary one: a city-sized run
+ * holds thousands of events) whose order keys live in the heap's own order, in typed arrays, so a
+ * sift reads neighbouring memory instead of following a slot number per comparison. Time and priority
+ * are packed into one float key (time x 16 + priority, exact below 2^49 µs, about 17 years); the
+ * sequence number is a float too (exact to 2^53 events). The payload (kind, a, b) stays in a slot
+ * the heap entry points to and is read only when the event is popped. A pop is deferred: the popped
+ * root stays in place until the next operation, and when that is a push (a handler scheduling its
  * successor, the common case) the new entry replaces the root with a single sift-down.
  */
 export const MAX_TIME_US = 2 ** 49;
 
 export class EventHeap {
-  private heap: Int32Array;
-  private key: Float64Array;
-  private seq: Float64Array;
+  /** In heap order: the packed key, the sequence number and the payload's slot of each entry. */
+  private hKey: Float64Array;
+  private hSeq: Float64Array;
+  private hSlot: Int32Array;
+  /** By slot: the payload. */
   private kind: Int32Array;
   private opA: Int32Array;
   private opB: Int32Array;
@@ -37,9 +42,9 @@ export class EventHeap {
 
   constructor(initialCapacity = 64) {
     const c = Math.max(4, initialCapacity);
-    this.heap = new Int32Array(c);
-    this.key = new Float64Array(c);
-    this.seq = new Float64Array(c);
+    this.hKey = new Float64Array(c);
+    this.hSeq = new Float64Array(c);
+    this.hSlot = new Int32Array(c);
     this.kind = new Int32Array(c);
     this.opA = new Int32Array(c);
     this.opB = new Int32Array(c);
@@ -54,31 +59,31 @@ export class EventHeap {
   /** Time of the next event, or Infinity when the heap is empty. */
   peekTime(): number {
     if (this.hole) this.removeRoot();
-    return this.n > 0 ? Math.floor(this.key[this.heap[0]] / 16) : Infinity;
+    return this.n > 0 ? Math.floor(this.hKey[0] / 16) : Infinity;
   }
 
   push(timeUs: number, priority: number, kind: number, a: number, b: number): void {
     if (this.nFree === 0) this.grow();
     const slot = this.free[--this.nFree];
-    this.key[slot] = timeUs * 16 + priority;
-    this.seq[slot] = this.nextSeq++;
     this.kind[slot] = kind;
     this.opA[slot] = a;
     this.opB[slot] = b;
+    const key = timeUs * 16 + priority;
+    const seq = this.nextSeq++;
     if (this.hole) {
       // Replace the popped root: one sift-down instead of a removal and an insertion.
-      this.free[this.nFree++] = this.heap[0];
+      this.free[this.nFree++] = this.hSlot[0];
       this.hole = false;
-      this.siftDown(0, slot);
-    } else this.siftUp(this.n++, slot);
+      this.siftDown(0, key, seq, slot);
+    } else this.siftUp(this.n++, key, seq, slot);
   }
 
   /** Removes the first event and exposes it through `timeUs`, `eventKind`, `a` and `b`. */
   pop(): boolean {
     if (this.hole) this.removeRoot();
     if (this.n === 0) return false;
-    const top = this.heap[0];
-    this.timeUs = Math.floor(this.key[top] / 16);
+    const top = this.hSlot[0];
+    this.timeUs = Math.floor(this.hKey[0] / 16);
     this.eventKind = this.kind[top];
     this.a = this.opA[top];
     this.b = this.opB[top];
@@ -88,45 +93,63 @@ export class EventHeap {
 
   private removeRoot(): void {
     this.hole = false;
-    this.free[this.nFree++] = this.heap[0];
+    this.free[this.nFree++] = this.hSlot[0];
     const last = --this.n;
-    if (last > 0) this.siftDown(0, this.heap[last]);
+    if (last > 0) this.siftDown(0, this.hKey[last], this.hSeq[last], this.hSlot[last]);
   }
 
-  private less(x: number, y: number): boolean {
-    const kx = this.key[x];
-    const ky = this.key[y];
-    return kx < ky || (kx === ky && this.seq[x] < this.seq[y]);
-  }
-
-  private siftUp(i: number, slot: number): void {
-    const heap = this.heap;
+  private siftUp(i: number, key: number, seq: number, slot: number): void {
+    const hKey = this.hKey;
+    const hSeq = this.hSeq;
+    const hSlot = this.hSlot;
     while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(slot, heap[p])) break;
-      heap[i] = heap[p];
+      const p = (i - 1) >> 2;
+      const pk = hKey[p];
+      if (pk < key || (pk === key && hSeq[p] < seq)) break;
+      hKey[i] = pk;
+      hSeq[i] = hSeq[p];
+      hSlot[i] = hSlot[p];
       i = p;
     }
-    heap[i] = slot;
+    hKey[i] = key;
+    hSeq[i] = seq;
+    hSlot[i] = slot;
   }
 
-  private siftDown(i: number, slot: number): void {
-    const heap = this.heap;
+  private siftDown(i: number, key: number, seq: number, slot: number): void {
+    const hKey = this.hKey;
+    const hSeq = this.hSeq;
+    const hSlot = this.hSlot;
     const n = this.n;
     for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      const m = r < n && this.less(heap[r], heap[l]) ? r : l;
-      if (!this.less(heap[m], slot)) break;
-      heap[i] = heap[m];
+      const first = 4 * i + 1;
+      if (first >= n) break;
+      // The least of up to four children.
+      let m = first;
+      let mk = hKey[first];
+      let ms = hSeq[first];
+      const end = first + 4 < n ? first + 4 : n;
+      for (let c = first + 1; c < end; c++) {
+        const ck = hKey[c];
+        if (ck < mk || (ck === mk && hSeq[c] < ms)) {
+          m = c;
+          mk = ck;
+          ms = hSeq[c];
+        }
+      }
+      if (key < mk || (key === mk && seq < ms)) break;
+      hKey[i] = mk;
+      hSeq[i] = ms;
+      hSlot[i] = hSlot[m];
       i = m;
     }
-    heap[i] = slot;
+    hKey[i] = key;
+    hSeq[i] = seq;
+    hSlot[i] = slot;
   }
 
   private grow(): void {
-    const old = this.heap.length;
+    const old = this.hKey.length;
     const c = old * 2;
     const g64 = (x: Float64Array) => {
       const y = new Float64Array(c);
@@ -138,9 +161,9 @@ export class EventHeap {
       y.set(x);
       return y;
     };
-    this.heap = g32(this.heap);
-    this.key = g64(this.key);
-    this.seq = g64(this.seq);
+    this.hKey = g64(this.hKey);
+    this.hSeq = g64(this.hSeq);
+    this.hSlot = g32(this.hSlot);
     this.kind = g32(this.kind);
     this.opA = g32(this.opA);
     this.opB = g32(this.opB);

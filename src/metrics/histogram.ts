@@ -48,6 +48,28 @@ export class LatencyHistogram {
     return Math.pow(RATIO, this.hi + 0.5);
   }
 
+  /**
+   * Several quantiles in one pass over the buckets: `out[k]` = quantileUs(qs[k]), for `qs` in
+   * ascending order (the per-step p50, p95 and p99 without three scans).
+   */
+  quantilesUs(qs: readonly number[], out: Float64Array): void {
+    if (this.total === 0) {
+      out.fill(NaN, 0, qs.length);
+      return;
+    }
+    let k = 0;
+    let target = qs[0] * this.total;
+    let acc = 0;
+    for (let i = this.lo; i <= this.hi && k < qs.length; i++) {
+      acc += this.counts[i];
+      while (k < qs.length && acc >= target) {
+        out[k++] = Math.pow(RATIO, i + 0.5);
+        if (k < qs.length) target = qs[k] * this.total;
+      }
+    }
+    for (; k < qs.length; k++) out[k] = Math.pow(RATIO, this.hi + 0.5);
+  }
+
   clear(): void {
     for (let i = this.lo; i <= this.hi; i++) this.counts[i] = 0;
     this.total = 0;

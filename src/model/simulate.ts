@@ -214,6 +214,10 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Run
   };
 }
 
+/** The latency percentiles of each step's row, in one pass over its histogram. */
+const STEP_QUANTILES = [0.5, 0.95, 0.99] as const;
+const stepQuantiles = new Float64Array(STEP_QUANTILES.length);
+
 function sample(
   world: World,
   stepUs: number,
@@ -242,8 +246,9 @@ function sample(
     // KPIs per step: the SLO (drop % and p95 latency of the step) and drops during a scale-up.
     const slo = world.scenario.slo;
     const dropPct = svc.stepOffered > 0 ? (100 * svc.stepDropped) / svc.stepOffered : 0;
-    const quantile = (q: number) => (svc.stepLatency.total > 0 ? svc.stepLatency.quantileUs(q) / 1e6 : null);
-    const p95 = quantile(0.95);
+    const latencyKnown = svc.stepLatency.total > 0;
+    if (latencyKnown) svc.stepLatency.quantilesUs(STEP_QUANTILES, stepQuantiles);
+    const p95 = latencyKnown ? stepQuantiles[1] / 1e6 : null;
     if (
       (slo.maxDropPercent !== null && dropPct > slo.maxDropPercent) ||
       (slo.maxP95LatencySeconds !== null && p95 !== null && p95 > slo.maxP95LatencySeconds)
@@ -266,9 +271,9 @@ function sample(
         dropFps: svc.stepDropped / stepS,
         scaleRatio: ratioN > 0 ? ratioSum / ratioN : null,
         cpuUtilization: denominator > 0 ? usedCores / denominator : null,
-        latencyP50S: quantile(0.5),
+        latencyP50S: latencyKnown ? stepQuantiles[0] / 1e6 : null,
         latencyP95S: p95,
-        latencyP99S: quantile(0.99),
+        latencyP99S: latencyKnown ? stepQuantiles[2] / 1e6 : null,
         desiredReplicas: svc.desired,
         hpaMetric: svc.hpaMetricValue,
         hpaTarget: svc.hpaMetricTarget,

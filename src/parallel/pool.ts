@@ -58,10 +58,13 @@ export async function runPool<J, R>(jobs: readonly J[], options: PoolOptions<J, 
         threads.push(w);
         w.on('message', (reply: PoolReply<R>) => {
           if ('error' in reply) return fail(new Error(reply.error));
+          // The worker gets its next job first: whatever onDone does on this thread (a checkpoint
+          // line written and fsynced, progress) then overlaps the worker's simulation instead of
+          // leaving it idle.
+          feed(w);
           results[reply.index] = reply.result;
           options.onDone?.(reply.index, reply.result);
           if (++finished === jobs.length) resolve();
-          else feed(w);
         });
         w.on('error', fail);
         w.on('exit', (code) => {

@@ -3,12 +3,29 @@ import type { TimeseriesRow } from '../model/simulate.js';
 /** Number formatting shared by every output, so the same value always prints the same bytes. */
 export function num(x: number | null): string {
   if (x === null || Number.isNaN(x)) return '';
-  return String(Number(x.toFixed(6)));
+  // An integer prints as itself either way; skipping toFixed saves most of the cost on the hot path.
+  if (Number.isInteger(x)) return String(x);
+  return String(round6Finite(x));
 }
 
 /** A value as it reads back from a file written with `num`: rounded to 6 decimals; null for an empty cell. */
 export function round6(x: number | null): number | null {
-  return x === null || Number.isNaN(x) ? null : Number(x.toFixed(6));
+  return x === null || Number.isNaN(x) ? null : round6Finite(x);
+}
+
+/**
+ * `Number(x.toFixed(6))`, about six times faster. toFixed rounds the exact value of x to the nearest
+ * multiple of 1e-6; Math.round of the float product x * 1e6 picks the same integer n unless that
+ * product lies within its rounding error (below 2.4e-7 while |x * 1e6| < 2^31) of a half, and then
+ * toFixed decides. n / 1e6 is the double nearest to n * 10^-6, as Number() of toFixed's digits is.
+ */
+function round6Finite(x: number): number {
+  const y = x * 1e6;
+  if (y > -2147483648 && y < 2147483648) {
+    const f = y - Math.floor(y);
+    if (f < 0.499999 || f > 0.500001) return Math.round(y) / 1e6;
+  }
+  return Number(x.toFixed(6));
 }
 
 /** Fixed decimals for tables meant for people. */

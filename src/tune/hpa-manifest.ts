@@ -11,10 +11,10 @@
  * of 0) is an infeasible candidate with the loader's own message.
  */
 import type { HpaBehavior, HpaRules, HpaSpec, MetricSpec, MetricTarget } from '../autoscale/hpa/index.js';
-import { stringify } from 'yaml';
+import { LineCounter, stringify } from 'yaml';
 import { resolveAutoscaling } from '../scenario/hpa-resolve.js';
 import { HpaManifest } from '../scenario/k8s-schema.js';
-import { parseScenarioText, type PathSegment } from '../scenario/source.js';
+import { parseScenarioText, ScenarioSource, type PathSegment } from '../scenario/source.js';
 import { schemaIssues } from '../scenario/validate.js';
 
 export type Json = Record<string, unknown>;
@@ -190,8 +190,15 @@ export function cloneJson<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T;
 }
 
+/** A source without a document, for a check whose issues are not reported. */
+const UNLOCATED = new ScenarioSource('(candidate)', null, new LineCounter());
+
 /** Problems of an HPA object's shape (unknown keys, types, bounds), as `field: message`. */
 export function hpaShapeProblems(object: Json): string[] {
+  // Most candidates are valid: the object itself is checked first (on the main thread, for every
+  // candidate, before the workers get them), and only one with a problem takes the YAML round trip
+  // that gives each message its field.
+  if (schemaIssues(UNLOCATED, object, HpaManifest).length === 0) return [];
   const parsed = parseScenarioText(stringify(object), '(candidate)');
   if (!parsed.ok) return parsed.issues.map((i) => `${i.field}: ${i.message}`);
   return schemaIssues(parsed.source, parsed.value, HpaManifest).map((i) => `${i.field}: ${i.message}`);

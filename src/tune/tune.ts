@@ -6,7 +6,7 @@
  *   -> for each candidate left, in id order: invalid policy -> recorded at once;
  *                                           valid -> a job for the pool
  *   -> runPool (results by id) -> each finished candidate appended to the checkpoint (flushed)
- *      before its worker gets the next one
+ *      while its worker already simulates the next one
  *   -> every record of the share
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';

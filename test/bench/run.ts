@@ -36,8 +36,13 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const RSS_CHILD = fileURLToPath(new URL('./rss-child.js', import.meta.url));
 
 const MMCK: MmckParams = { lambda: 90, mu: 10, c: 10, k: 30, seed: 1 };
-const SIMPY_SPEEDUP_TARGET = 20;
+// Issue 8's targets.
+const SIMPY_SPEEDUP_TARGET = 50;
+const C_RATIO_TARGET = 0.5;
 const RSS_GROWTH_TARGET = 1.2;
+const CITY_WALL_TARGET_S = 600;
+const TUNE_SPEEDUP_TARGET = 1.7;
+const STARTUP_TARGET_S = 0.3;
 const REPORT_OVERHEAD_TARGET = 0.2;
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
@@ -50,6 +55,10 @@ interface Lengths {
   cSeconds: number;
   rssShortSeconds: number;
   rssLongSeconds: number;
+  /** Simulated seconds of the city-sized scenario (the issue's target is for 24 h). */
+  citySeconds: number;
+  /** Simulated length of each tune candidate's runs (null: the space file's own, 20 min). */
+  tuneDuration: string | null;
 }
 
 const FULL: Lengths = {
@@ -59,6 +68,8 @@ const FULL: Lengths = {
   cSeconds: 360_000,
   rssShortSeconds: 3_600,
   rssLongSeconds: 86_400,
+  citySeconds: 86_400,
+  tuneDuration: null,
 };
 
 // Same 24:1 ratio for the RSS pair, so the quick run still exercises the comparison.
@@ -69,6 +80,8 @@ const QUICK: Lengths = {
   cSeconds: 36_000,
   rssShortSeconds: 60,
   rssLongSeconds: 1_440,
+  citySeconds: 60,
+  tuneDuration: '2m',
 };
 
 const USAGE = `usage: npm run bench -- [options]
@@ -78,6 +91,8 @@ const USAGE = `usage: npm run bench -- [options]
   --warmup-seconds N      simulated seconds of the warm-up run (default ${FULL.warmupSeconds})
   --simpy-seconds N       simulated seconds of the SimPy run (default ${FULL.simpySeconds})
   --c-seconds N           simulated seconds of the C reference run (default ${FULL.cSeconds})
+  --city-seconds N        simulated seconds of the city-sized scenario (default ${FULL.citySeconds}: 24 h,
+                          well over an hour of wall time on 2 cores; e.g. 3600 for an hour, scaled)
   --rss-scenario FILE     scenario for the peak-RSS runs (default scenarios/seed-demo.yaml)
   --shared DIR            the shared folder holding bench/ (default $INFERSCALE_SHARED or ../shared)
   --python PATH           Python with SimPy (default /usr/bin/python3)
@@ -103,6 +118,7 @@ function parseSettings(argv: string[]): Settings {
       'warmup-seconds': { type: 'string' },
       'simpy-seconds': { type: 'string' },
       'c-seconds': { type: 'string' },
+      'city-seconds': { type: 'string' },
       'rss-scenario': { type: 'string' },
       shared: { type: 'string' },
       python: { type: 'string' },
@@ -130,6 +146,8 @@ function parseSettings(argv: string[]): Settings {
     cSeconds: seconds('c-seconds', values['c-seconds'], base.cSeconds),
     rssShortSeconds: base.rssShortSeconds,
     rssLongSeconds: base.rssLongSeconds,
+    citySeconds: seconds('city-seconds', values['city-seconds'], base.citySeconds),
+    tuneDuration: base.tuneDuration,
     rssScenario: values['rss-scenario'],
     benchDir: join(resolve(shared), 'bench'),
     python: values.python ?? '/usr/bin/python3',
@@ -205,6 +223,15 @@ async function runBench(s: Settings, tmp: string): Promise<number> {
       'the cold and warm runs used the same seed but differ: the simulation is not deterministic',
     );
   }
+  // The seed demo: periodic frames, trim-on-pop, an HPA on two services (warm: after the mmck runs).
+  const seedDemoHpa = loadScenario(join(ROOT, 'scenarios', 'seed-demo-hpa.yaml'));
+  progress(`inferscale seed demo (seed-demo-hpa), ${s.simSeconds} s simulated`);
+  const seedDemoSpeed = await timeReport(
+    'inferscale seed-demo-hpa (warm)',
+    seedDemoHpa,
+    join(tmp, 'seed-demo'),
+    s.simSeconds,
+  );
 
   // 3. The peer.
   let simpy: SpeedRow;
@@ -308,8 +335,54 @@ async function runBench(s: Settings, tmp: string): Promise<number> {
     ...quickPlan,
   ]);
 
-  // 7. Report.
-  const speed = [cold, warm, simpy, cRef];
+  // 7. Scale: the city-sized scenario in its own process (wall time of the run, peak RSS).
+  progress(`city-sized scenario (test/bench/city.yaml), ${s.citySeconds} s simulated, in a child process`);
+  const city = rssRun(
+    hoursLabel(s.citySeconds),
+    join(ROOT, 'test', 'bench', 'city.yaml'),
+    s.citySeconds,
+    join(tmp, 'city'),
+  );
+  if (city.failed) warnings.push(`the city run failed: ${city.failed}`);
+
+  // 8. Sweeps: the same tune on 1 and 2 workers (test/bench/tune-space.yaml on seed-demo-hpa).
+  let spaceFile = join(ROOT, 'test', 'bench', 'tune-space.yaml');
+  if (s.tuneDuration) {
+    const copy = join(tmp, 'tune-space.yaml');
+    writeFileSync(
+      copy,
+      readFileSync(spaceFile, 'utf8').replace(/^duration: .*$/m, `duration: ${s.tuneDuration}`),
+    );
+    spaceFile = copy;
+  }
+  const tuneRuns = [1, 2].map((workers) => {
+    progress(`tune test/bench/tune-space.yaml on ${workers} worker(s)`);
+    const out = join(tmp, `tune-${workers}`);
+    const wallSeconds = cliWall([
+      'tune',
+      join(ROOT, 'scenarios', 'seed-demo-hpa.yaml'),
+      '--space',
+      spaceFile,
+      '--workers',
+      String(workers),
+      '--quiet',
+      '--out',
+      out,
+    ]);
+    const candidates = readFileSync(join(out, 'candidates.csv'), 'utf8').trimEnd().split('\n').length - 1;
+    return { workers, candidates, wallSeconds, perMinute: candidates / (wallSeconds / 60) };
+  });
+  const tuneSpeedup = tuneRuns[1].perMinute / tuneRuns[0].perMinute;
+
+  // 9. Start-up: `inferscale --help` and `inferscale validate`, as processes, median of 7.
+  progress('start-up: --help and validate, 7 runs each');
+  const helpWall = median(Array.from({ length: 7 }, () => cliWall(['--help'])));
+  const validateWall = median(
+    Array.from({ length: 7 }, () => cliWall(['validate', join(ROOT, 'scenarios', 'seed-demo-hpa.yaml')])),
+  );
+
+  // 10. Report.
+  const speed = [cold, warm, seedDemoSpeed, simpy, cRef];
   const ratio = (a: SpeedRow, b: SpeedRow) =>
     a.framesPerSecond !== null && b.framesPerSecond !== null ? a.framesPerSecond / b.framesPerSecond : null;
   const [short, long] = rss;
@@ -336,9 +409,19 @@ async function runBench(s: Settings, tmp: string): Promise<number> {
     analytic: analytic.ok ? analytic.value : null,
     speed,
     ratios: {
-      vsSimpy: { cold: ratio(cold, simpy), warm: vsSimpyWarm },
-      vsC: { cold: ratio(cold, cRef), warm: ratio(warm, cRef) },
+      vsSimpy: { cold: ratio(cold, simpy), warm: vsSimpyWarm, seedDemo: ratio(seedDemoSpeed, simpy) },
+      vsC: { cold: ratio(cold, cRef), warm: ratio(warm, cRef), seedDemo: ratio(seedDemoSpeed, cRef) },
     },
+    city: {
+      simSeconds: s.citySeconds,
+      result: city.result,
+      failed: city.failed ?? null,
+      framesPerSecond: city.result ? city.result.offeredFrames / city.result.wallSeconds : null,
+      /** Wall seconds of a 24 h run at the measured speed (the measured wall when the run was 24 h). */
+      wall24hSeconds: city.result ? (city.result.wallSeconds * 86_400) / s.citySeconds : null,
+    },
+    tune: { runs: tuneRuns, speedup: tuneSpeedup },
+    startup: { helpWallSeconds: helpWall, validateWallSeconds: validateWall },
     rss: {
       scenarioFile: relative(ROOT, rssFile) || rssFile,
       note: rssNote,
@@ -379,7 +462,7 @@ async function runBench(s: Settings, tmp: string): Promise<number> {
   };
   process.stdout.write(s.json ? `${JSON.stringify(report, null, 2)}\n` : textReport(report, s));
   // Our own runs failing is a bug worth a red exit; a missing SimPy or gcc is only a skipped row.
-  return failedRss.length > 0 ? 1 : 0;
+  return failedRss.length > 0 || city.failed ? 1 : 0;
 }
 
 /** Wall seconds of one `inferscale ARGS` process (node start-up included, as a user waits for it). */
@@ -510,9 +593,21 @@ interface BenchReport {
   analytic: Analytic | null;
   speed: SpeedRow[];
   ratios: {
-    vsSimpy: { cold: number | null; warm: number | null };
-    vsC: { cold: number | null; warm: number | null };
+    vsSimpy: { cold: number | null; warm: number | null; seedDemo: number | null };
+    vsC: { cold: number | null; warm: number | null; seedDemo: number | null };
   };
+  city: {
+    simSeconds: number;
+    result: RssChildResult | null;
+    failed: string | null;
+    framesPerSecond: number | null;
+    wall24hSeconds: number | null;
+  };
+  tune: {
+    runs: { workers: number; candidates: number; wallSeconds: number; perMinute: number }[];
+    speedup: number;
+  };
+  startup: { helpWallSeconds: number; validateWallSeconds: number };
   rss: { scenarioFile: string; note: string | null; runs: RssRow[]; ratioLongToShort: number | null };
   targets: {
     simpySpeedup: { target: number; measured: number | null; met: boolean | null };
@@ -565,9 +660,10 @@ function textReport(r: BenchReport, s: Settings): string {
     dec(x.wallSeconds, 3),
     int(x.framesPerSecond),
     dec(x.dropRatio, 6),
-    deviation(x.dropRatio, a?.drop_ratio),
+    // The closed form is M/M/c/K's: the seed demo's row has nothing to compare with it.
+    x === r.speed[2] ? '' : deviation(x.dropRatio, a?.drop_ratio),
     dec(x.meanWaitSeconds, 5),
-    deviation(x.meanWaitSeconds, a?.mean_wait),
+    x === r.speed[2] ? '' : deviation(x.meanWaitSeconds, a?.mean_wait),
   ]);
   const closed = [
     'closed form',
@@ -598,6 +694,8 @@ function textReport(r: BenchReport, s: Settings): string {
       [
         ['inferscale / SimPy', times(r.ratios.vsSimpy.cold), times(r.ratios.vsSimpy.warm)],
         ['inferscale / C', times(r.ratios.vsC.cold), times(r.ratios.vsC.warm)],
+        ['inferscale seed-demo-hpa / SimPy M/M/c/K', '', times(r.ratios.vsSimpy.seedDemo)],
+        ['inferscale seed-demo-hpa / C M/M/c/K', '', times(r.ratios.vsC.seedDemo)],
       ],
     ),
   );
@@ -674,8 +772,107 @@ function textReport(r: BenchReport, s: Settings): string {
     `  plan, the seed at 10x its streams (8 candidates, 5 seeds x 2 min per check): target < 60 s: ${verdict(s.quick ? null : d.plan10xWallSeconds < 60)}`,
   );
 
+  out.push('', ...issueTable(r, s));
   if (r.warnings.length > 0) out.push('', 'warnings:', ...r.warnings.map((w) => `  - ${w}`));
   return `${out.join('\n')}\n`;
+}
+
+/** Every figure of issue 8 in one table: the measure, its peer or limit, the ratio, the target. */
+function issueTable(r: BenchReport, s: Settings): string[] {
+  const [cold, warm, seed, simpy, cRef] = r.speed;
+  void cold;
+  const fps = (x: SpeedRow) => (x.framesPerSecond === null ? '-' : `${int(x.framesPerSecond)} frames/s`);
+  const c = r.city;
+  const cityWall = c.result ? c.result.wallSeconds : null;
+  const [t1, t2] = r.tune.runs;
+  const [short, long] = r.rss.runs;
+  const row = (
+    figure: string,
+    measured: string,
+    against: string,
+    ratio: string,
+    target: string,
+    ok: boolean | null,
+  ) => [figure, measured, against, ratio, target, verdict(ok)];
+  const rows = [
+    row(
+      'engine, mmck (warm, real report path)',
+      fps(warm),
+      `SimPy ${fps(simpy)}`,
+      times(r.ratios.vsSimpy.warm),
+      `>= ${SIMPY_SPEEDUP_TARGET}x`,
+      met(r.ratios.vsSimpy.warm, (x) => x >= SIMPY_SPEEDUP_TARGET),
+    ),
+    row(
+      '',
+      '',
+      `C ${fps(cRef)}`,
+      times(r.ratios.vsC.warm),
+      `>= ${C_RATIO_TARGET}x`,
+      met(r.ratios.vsC.warm, (x) => x >= C_RATIO_TARGET),
+    ),
+    row(
+      'engine, seed-demo-hpa (periodic, trim-on-pop, HPA)',
+      fps(seed),
+      'SimPy M/M/c/K',
+      times(r.ratios.vsSimpy.seedDemo),
+      `>= ${SIMPY_SPEEDUP_TARGET}x`,
+      met(r.ratios.vsSimpy.seedDemo, (x) => x >= SIMPY_SPEEDUP_TARGET),
+    ),
+    row(
+      '',
+      '',
+      'C M/M/c/K',
+      times(r.ratios.vsC.seedDemo),
+      `>= ${C_RATIO_TARGET}x`,
+      met(r.ratios.vsC.seedDemo, (x) => x >= C_RATIO_TARGET),
+    ),
+    row(
+      `city (2,000 cameras, 8 types, HPA), ${hoursLabel(c.simSeconds)} simulated`,
+      cityWall === null ? 'failed' : `${dec(cityWall, 1)} s wall, ${int(c.framesPerSecond)} frames/s`,
+      c.simSeconds === 86_400 ? '24 h' : `24 h at this speed: ${dec(c.wall24hSeconds, 0)} s`,
+      '',
+      `24 h < ${CITY_WALL_TARGET_S} s`,
+      met(c.wall24hSeconds, (x) => x < CITY_WALL_TARGET_S),
+    ),
+    row(
+      `peak RSS ${long.label} / ${short.label} (${r.rss.scenarioFile})`,
+      long.result ? `${mib(long.result.maxRssKiB)} MiB` : 'failed',
+      short.result ? `${mib(short.result.maxRssKiB)} MiB` : 'failed',
+      times(r.targets.rssGrowth.measured),
+      `<= ${RSS_GROWTH_TARGET}x`,
+      r.targets.rssGrowth.met,
+    ),
+    row(
+      `tune, ${t1.candidates} candidates (test/bench/tune-space.yaml${s.tuneDuration ? `, ${s.tuneDuration}` : ''})`,
+      `2 workers: ${dec(t2.perMinute, 1)} cand/min`,
+      `1 worker: ${dec(t1.perMinute, 1)} cand/min`,
+      times(r.tune.speedup),
+      `>= ${TUNE_SPEEDUP_TARGET}x`,
+      met(r.tune.speedup, (x) => x >= TUNE_SPEEDUP_TARGET),
+    ),
+    row(
+      'inferscale --help (process wall, median of 7)',
+      `${dec(r.startup.helpWallSeconds, 3)} s`,
+      '',
+      '',
+      `< ${STARTUP_TARGET_S} s`,
+      r.startup.helpWallSeconds < STARTUP_TARGET_S,
+    ),
+    row(
+      'inferscale validate (process wall, median of 7)',
+      `${dec(r.startup.validateWallSeconds, 3)} s`,
+      '',
+      '',
+      `< ${STARTUP_TARGET_S} s`,
+      r.startup.validateWallSeconds < STARTUP_TARGET_S,
+    ),
+  ];
+  return [
+    `Issue 8 targets, every figure from this run${r.quick ? " (--quick: short runs, not the targets' lengths)" : ''}`,
+    textTable(['figure', 'inferscale', 'peer / limit', 'ratio', 'target', 'verdict'], rows),
+    '  SimPy and C simulate M/M/c/K only: the seed demo is compared with their M/M/c/K frames/s.',
+  ];
 }
 
 // `npm test` runs every .js under dist/test/ as a test file; the bench must not run there.
