@@ -23,9 +23,10 @@ import { quantityMilli, resolveAutoscaling, type Fail } from './hpa-resolve.js';
 import { DeploymentManifest, HpaManifest } from './k8s-schema.js';
 import { ScaledObjectManifest } from './keda-schema.js';
 import { AUTOSCALER_NAMES } from '../autoscale/registry.js';
-import { resolveKeda, type ScaledObjectInput } from './keda-resolve.js';
+import { resolveKeda, scaledObjectInput, type ScaledObjectInput } from './keda-resolve.js';
 import { resolveKpa } from './kpa-resolve.js';
 import { meanStartSeconds } from '../autoscale/oracle/plan.js';
+import { resolvePredictive } from './forecast-resolve.js';
 import { readManifestFile } from './source.js';
 import { schemaIssues } from './validate.js';
 import type { Static } from '@sinclair/typebox';
@@ -731,20 +732,10 @@ function resolveOtherAutoscaler(
   }
   const cfg = services[services.length - 1];
   if (s.predictive) {
-    const p = s.predictive;
-    const season = p.seasonPeriod !== undefined ? r.us(p.seasonPeriod) / 1e6 : null;
-    if (season !== null && season <= 0)
-      r.fail([...path, 'predictive', 'seasonPeriod'], 'must be greater than 0');
-    return {
-      policy: 'predictive',
-      predictive: {
-        alpha: p.alpha ?? 0.5,
-        beta: p.beta ?? 0.3,
-        gamma: p.gamma ?? 0.1,
-        seasonPeriodSeconds: season,
-        horizonSeconds: p.horizon !== undefined ? r.us(p.horizon) / 1e6 : meanStartSeconds(cfg),
-      },
-    };
+    const predictive = resolvePredictive(s.predictive, cfg, (p, m) =>
+      r.fail([...path, 'predictive', ...p], m),
+    );
+    return { policy: 'predictive', predictive };
   }
   if (s.oracle) {
     const o = s.oracle;
@@ -786,28 +777,6 @@ function resolveOtherAutoscaler(
   if (!input) return null;
   const keda = resolveKeda(input, service, serviceNames);
   return keda ? { policy: 'keda', keda } : null;
-}
-
-/** A ScaledObject manifest's name, annotations and spec (metadata is otherwise not used). */
-function scaledObjectInput(value: ScaledObjectSpec, fail: Fail): ScaledObjectInput {
-  const meta = value.metadata;
-  const m =
-    meta !== null && typeof meta === 'object' && !Array.isArray(meta)
-      ? (meta as Record<string, unknown>)
-      : {};
-  const annotations = m.annotations;
-  const name = typeof m.name === 'string' && m.name !== '' ? m.name : null;
-  return {
-    name,
-    annotations:
-      annotations !== null && typeof annotations === 'object' && !Array.isArray(annotations)
-        ? (annotations as Record<string, unknown>)
-        : null,
-    spec: value.spec,
-    fail,
-    specPath: ['spec'],
-    metadataPath: ['metadata'],
-  };
 }
 
 /** Keeps the last change at each time and drops changes that do not change the count. */

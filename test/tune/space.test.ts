@@ -177,8 +177,8 @@ test('bad spaces: every problem at file:line:col with the field', () => {
     ],
     [
       'an unknown autoscaler, with the registered ones',
-      'parameters:\n  maxReplicas: [2]\n  autoscaler: [hpa, keda]\n',
-      /^space\.yaml:3:21 parameters\.autoscaler\[1\]: "keda" is not an autoscaler that can be tuned; registered: hpa$/,
+      'parameters:\n  maxReplicas: [2]\n  autoscaler: [hpa, oracle]\n',
+      /^space\.yaml:3:21 parameters\.autoscaler\[1\]: "oracle" is not an autoscaler that can be tuned; registered: hpa, keda, kpa, predictive$/,
     ],
     [
       'an unknown service',
