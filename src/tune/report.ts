@@ -302,7 +302,7 @@ function kpiRow(ctx: TuneContext, c: CandidateResult): string[] {
   return [
     String(c.id),
     ...c.values.map((v) => (v === null ? '' : String(v))),
-    ...KPIS.map((k) => fixed(c.kpis?.[k] ?? null, k === 'latencyP95Seconds' ? 3 : 2)),
+    ...KPIS.map((k) => fixed(c.kpis?.[k] ?? null, k === 'cost' ? 4 : k === 'latencyP95Seconds' ? 3 : 2)),
   ];
 }
 
@@ -311,12 +311,13 @@ function referencesBlock(ctx: TuneContext, results: TuneResults): string {
   const x = ctx.space.paretoX;
   const xl = x === 'cost' ? 'cost' : 'replica-seconds';
   const head = ['run', xl, 'drop %', 'SLO violation s', `${xl} regret`, 'drop % regret'];
+  const d = x === 'cost' ? 4 : 2;
   const row = (name: string, kpis: Kpis | null, regret: Regret | null) => [
     name,
-    fixed(kpis?.[x] ?? null, 2),
+    fixed(kpis?.[x] ?? null, d),
     fixed(kpis?.dropPercent ?? null, 2),
     fixed(kpis?.sloViolationSeconds ?? null, 2),
-    fixed(regret?.cost ?? null, 2),
+    fixed(regret?.cost ?? null, d),
     fixed(regret?.dropPercent ?? null, 2),
   ];
   const own = ctx.bases.map((b) => `${b.service}: ${b.autoscaler}`).join(', ');
@@ -333,7 +334,7 @@ function referencesBlock(ctx: TuneContext, results: TuneResults): string {
   if (b && o && b[x] !== null && o[x] !== null && b.dropPercent !== null && o.dropPercent !== null)
     lines.push(
       b[x]! < o[x]! && b.dropPercent <= o.dropPercent
-        ? `The best costs ${fixed(o[x]! - b[x]!, 2)} less (${xl}) than the scenario's own policy at no higher drop %.`
+        ? `The best costs ${fixed(o[x]! - b[x]!, d)} less (${xl}) than the scenario's own policy at no higher drop %.`
         : b[x]! >= o[x]!
           ? "The best costs no less than the scenario's own policy: no candidate that meets the constraints is cheaper (the own policy may not meet them)."
           : `The best is cheaper than the scenario's own policy but drops more (${fixed(b.dropPercent, 2)} % against ${fixed(o.dropPercent, 2)} %).`,
