@@ -103,7 +103,11 @@ export function knativeObjects(settings: Json, names: { deployment: string; serv
       kind: 'Service',
       metadata: { name: names.deployment, annotations: { 'inferscale.io/service': names.service } },
       spec: {
-        template: { metadata: { annotations }, spec: { containerConcurrency: k.containerConcurrency } },
+        template: {
+          metadata: { annotations },
+          // The container is the user's (its image, resources): named here, to be merged.
+          spec: { containerConcurrency: k.containerConcurrency, containers: [{ name: names.service }] },
+        },
       },
     },
     {
