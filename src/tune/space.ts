@@ -380,7 +380,8 @@ export function resolveSpace(
   // 3. Parameters: a path into one part's object and a domain; tried on that object in every tuned
   //    service and autoscaler it applies to.
   const names = Object.keys(spec.parameters).filter((n) => n !== 'autoscaler');
-  if (names.length === 0 && autoscalers === null) fail(['parameters'], 'needs at least one parameter');
+  if (names.length === 0 && !Object.hasOwn(spec.parameters, 'autoscaler'))
+    fail(['parameters'], 'needs at least one parameter');
   for (const name of names) {
     const raw = spec.parameters[name];
     const at: PathSegment[] = ['parameters', name];
