@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { formatIssue } from '../../src/errors.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { readScenarioFile } from '../../src/scenario/source.js';
-import { buildContext } from '../../src/tune/candidates.js';
+import { applyCandidate, buildContext } from '../../src/tune/candidates.js';
 import { parseConstraint, parsePath, readSpaceFile, resolveSpace } from '../../src/tune/space.js';
 import { STRATEGIES, gridSize, type Domain } from '../../src/tune/strategies.js';
 
@@ -287,4 +287,35 @@ test('candidates with several autoscalers: a group each, only its own parameters
   assert.equal(base.policies.kpa!.kpa!.minScale, 1);
   assert.equal(base.policies.kpa!.kpa!.maxScale, 4);
   assert.equal(base.policies.keda!.keda!.kind, 'ScaledObject');
+});
+
+test('applyCandidate: keda, kpa and predictive candidates run those autoscalers; a KPA the loader refuses is invalid', () => {
+  const r = resolveText(
+    'parameters:\n  autoscaler: [keda, kpa, predictive]\n  keda.minReplicaCount: [2]\n  keda.triggers[0].metadata.listLength: [7]\n  kpa.minScale: [5]\n  predictive.horizon: [12]\n',
+  );
+  assert.ok(r.ok, r.ok ? '' : r.issues.join('\n'));
+  const ctx = buildContext(r.scenario, r.space, r.value);
+  assert.deepEqual(
+    ctx.candidates.map((c) => c.values[0]),
+    ['keda', 'kpa', 'predictive'],
+  );
+  const [keda, kpa, predictive] = ctx.candidates.map((c) => applyCandidate(r.scenario, ctx, c));
+  assert.ok(keda.ok);
+  const k = keda.scenario.services[0];
+  assert.equal(k.hpa, null);
+  assert.equal(k.autoscaler?.policy, 'keda');
+  if (k.autoscaler?.policy === 'keda') {
+    assert.equal(k.autoscaler.keda.minReplicaCount, 2);
+    assert.deepEqual(
+      k.autoscaler.keda.triggers.map((t) => (t.type === 'redis' ? [t.listName, t.listLength] : null)),
+      [['queue_people', 7]],
+    );
+    assert.equal(k.autoscaler.keda.hpa.maxReplicas, 4); // the HPA's bounds
+  }
+  assert.deepEqual(kpa, { ok: false, problems: ['people: kpa.minScale: must not exceed maxScale (5 > 4)'] });
+  assert.ok(predictive.ok);
+  const p = predictive.scenario.services[0];
+  assert.deepEqual(p.hpa, r.scenario.services[0].hpa);
+  assert.equal(p.autoscaler?.policy, 'predictive');
+  if (p.autoscaler?.policy === 'predictive') assert.equal(p.autoscaler.predictive.horizonSeconds, 12);
 });
