@@ -19,7 +19,7 @@ import { fixed, markdownTable, num } from '../report/format.js';
 import type { VlSpec } from '../report/charts.js';
 import { specJson } from '../report/render.js';
 import { candidateObjects, candidateParams, type TuneContext } from './candidates.js';
-import { knativeObjects } from './knative.js';
+import { knativeObjects } from '../scenario/knative.js';
 import { checkpointText, type CandidateRecord, type CheckpointHeader } from './checkpoint.js';
 import { KPIS, KPI_DESCRIPTIONS, type KpiName, type Kpis } from './kpis.js';
 import { better, type CandidateResult, type Regret, type TuneResults } from './results.js';

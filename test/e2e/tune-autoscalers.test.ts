@@ -22,7 +22,7 @@ import { simulate } from '../../src/model/simulate.js';
 import { roundDeep } from '../../src/report/format.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { medianKpis, runKpis } from '../../src/tune/kpis.js';
-import { kpaFromKnative } from '../../src/tune/knative.js';
+import { kpaFromKnative } from '../../src/scenario/knative.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = join(ROOT, 'dist/src/cli/main.js');
@@ -205,6 +205,34 @@ test(
       assert.equal(annotations['autoscaling.knative.dev/window'], '30s');
       const back = rerun(dir, best, { kpa: kpaFromKnative(docs[0], docs[1]) });
       assert.deepEqual(back.perSeed, best.best.perSeed);
+      // The file itself as the service's manifests: the scenario reads the annotations.
+      const again = rerun(dir, best, { manifests: join(out, 'best-kpa.yaml') });
+      assert.deepEqual(again.perSeed, best.best.perSeed);
+      // An annotation inferscale does not model, and a value kpa: would refuse, are placed errors.
+      const text = readFileSync(join(out, 'best-kpa.yaml'), 'utf8')
+        .replace(
+          'autoscaling.knative.dev/window: 30s',
+          'autoscaling.knative.dev/window: 30s\n        autoscaling.knative.dev/windoww: 10s',
+        )
+        .replace(
+          /autoscaling.knative.dev\/panic-threshold-percentage: "200"/,
+          'autoscaling.knative.dev/panic-threshold-percentage: "50"',
+        );
+      writeFileSync(join(dir, 'bad-kpa.yaml'), text);
+      const input = parse(readFileSync(SCENARIO, 'utf8'));
+      delete input.services.people.hpa;
+      input.services.people.manifests = join(dir, 'bad-kpa.yaml');
+      writeFileSync(join(dir, 'bad.yaml'), stringify(input));
+      const v = cli(['validate', join(dir, 'bad.yaml')]);
+      assert.equal(v.status, 2, v.stderr);
+      assert.match(
+        v.stderr,
+        /bad-kpa\.yaml:\d+:\d+ spec\.template\.metadata\.annotations\.autoscaling\.knative\.dev\/windoww: inferscale reads the annotations/,
+      );
+      assert.match(
+        v.stderr,
+        /bad-kpa\.yaml:\d+:\d+ spec\.template\.metadata\.annotations\.autoscaling\.knative\.dev\/panic-threshold-percentage: must be/,
+      );
     }
   }),
 );

@@ -10,10 +10,66 @@
  *
  * A round trip gives settings that resolve to the same KpaSpec (a test checks).
  */
+import { Type } from '@sinclair/typebox';
+import { stringify } from 'yaml';
 import type { KpaSpec } from '../autoscale/kpa/types.js';
-import { parseDurationUs } from '../scenario/duration.js';
-import { resolveKpa, type KpaSettingsSpec } from '../scenario/kpa-resolve.js';
-import type { Json } from './hpa-manifest.js';
+import { Obj } from './schema-base.js';
+import { parseDurationUs } from './duration.js';
+import type { Fail } from './hpa-resolve.js';
+import { resolveKpa, type KpaSettingsSpec } from './kpa-resolve.js';
+import { KpaSettings } from './kpa-schema.js';
+import { parseScenarioText, type PathSegment } from './source.js';
+import { schemaIssues } from './validate.js';
+
+type Json = Record<string, unknown>;
+
+/**
+ * A Knative Service in a service's `manifests` file: its revision template's annotations and
+ * containerConcurrency are read (the KPA's settings); the rest describes the workload and is not used.
+ */
+export const KnativeServiceManifest = Obj(
+  {
+    apiVersion: Type.Literal('serving.knative.dev/v1'),
+    kind: Type.Literal('Service'),
+    metadata: Type.Optional(Type.Unknown({ description: 'Accepted and not used.' })),
+    spec: Obj({
+      template: Obj({
+        metadata: Type.Optional(
+          Obj({
+            name: Type.Optional(Type.String()),
+            labels: Type.Optional(Type.Unknown()),
+            annotations: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.String())),
+          }),
+        ),
+        spec: Type.Optional(
+          Type.Unknown({ description: 'containerConcurrency is read; the rest is not used.' }),
+        ),
+      }),
+      traffic: Type.Optional(Type.Unknown({ description: 'Accepted and not used.' })),
+    }),
+    status: Type.Optional(Type.Unknown({ description: 'Accepted and not used.' })),
+  },
+  { description: 'A Knative Service (serving.knative.dev/v1): the KPA settings of its revision template.' },
+);
+
+/** config-autoscaler (knative-serving): the KPA's cluster-wide keys. */
+export const KnativeConfigAutoscaler = Obj(
+  {
+    apiVersion: Type.Literal('v1'),
+    kind: Type.Literal('ConfigMap'),
+    metadata: Obj({
+      name: Type.Literal('config-autoscaler'),
+      namespace: Type.Optional(Type.String()),
+      annotations: Type.Optional(Type.Unknown()),
+      labels: Type.Optional(Type.Unknown()),
+    }),
+    data: Type.Record(Type.String({ minLength: 1 }), Type.String()),
+  },
+  {
+    description:
+      "Knative's config-autoscaler ConfigMap: max-scale-up-rate, max-scale-down-rate, enable-scale-to-zero, scale-to-zero-grace-period.",
+  },
+);
 
 const A = 'autoscaling.knative.dev/';
 const PROGRESS_DEADLINE = 'serving.knative.dev/progress-deadline';
@@ -120,23 +176,94 @@ export function knativeObjects(settings: Json, names: { deployment: string; serv
 }
 
 function parseValue(raw: string, duration: boolean | undefined): string | number | boolean {
-  if (duration) return parseDurationUs(raw) / 1e6;
+  if (duration) {
+    const d = /^\s*[0-9]+(\.[0-9]+)?\s*(ms|s|m|h)\s*$/.test(raw) ? parseDurationUs(raw) / 1e6 : NaN;
+    return Number.isFinite(d) ? d : raw;
+  }
   if (raw === 'true' || raw === 'false') return raw === 'true';
   const n = Number(raw);
   return raw.trim() !== '' && Number.isFinite(n) ? n : raw;
 }
 
-/** The `kpa:` settings a Knative Service (and config-autoscaler, if given) describe. */
-export function kpaFromKnative(service: Json, configMap: Json | null): Json {
+const ANNOTATION_PATH = ['spec', 'template', 'metadata', 'annotations'];
+
+/**
+ * The `kpa:` settings a Knative Service (and config-autoscaler, if given) describe. With `fail`
+ * (the scenario loader's), an autoscaling.knative.dev annotation inferscale does not model, another
+ * class than kpa, or a value the `kpa:` key would refuse is reported at its annotation or data key.
+ */
+export function kpaFromKnative(
+  service: Json,
+  configMap: Json | null,
+  fail?: { service: Fail; configMap: Fail | null },
+): Json {
   const template = ((service.spec as Json | undefined)?.template ?? {}) as Json;
   const annotations = ((template.metadata as Json | undefined)?.annotations ?? {}) as Record<string, string>;
   const out: Json = {};
-  for (const a of ANNOTATIONS)
-    if (annotations[a.annotation] !== undefined)
-      out[a.key] = parseValue(annotations[a.annotation], a.duration);
-  const cc = (template.spec as Json | undefined)?.containerConcurrency;
-  if (typeof cc === 'number') out.containerConcurrency = cc;
+  const where: Record<string, { fail: Fail; path: PathSegment[] }> = {};
+  for (const [key, raw] of Object.entries(annotations)) {
+    if (!key.startsWith(A) && key !== PROGRESS_DEADLINE) continue;
+    const at = [...ANNOTATION_PATH, key];
+    if (key === `${A}class`) {
+      if (raw !== KPA_CLASS)
+        fail?.service(
+          at,
+          `inferscale models the Knative Pod Autoscaler (${KPA_CLASS}), not ${JSON.stringify(raw)}`,
+        );
+      continue;
+    }
+    const a = ANNOTATIONS.find((x) => x.annotation === key);
+    if (!a) {
+      fail?.service(
+        at,
+        `inferscale reads the annotations ${[`${A}class`, ...ANNOTATIONS.map((x) => x.annotation)].join(', ')}; not ${key}`,
+        true,
+      );
+      continue;
+    }
+    out[a.key] = parseValue(raw, a.duration);
+    if (fail) where[a.key] = { fail: fail.service, path: at };
+  }
+  const spec = template.spec as Json | undefined;
+  if (spec && spec.containerConcurrency !== undefined) {
+    out.containerConcurrency = spec.containerConcurrency;
+    if (fail)
+      where.containerConcurrency = {
+        fail: fail.service,
+        path: ['spec', 'template', 'spec', 'containerConcurrency'],
+      };
+  }
   const data = ((configMap?.data as Record<string, string> | undefined) ?? {}) as Record<string, string>;
-  for (const c of CONFIG) if (data[c.data] !== undefined) out[c.key] = parseValue(data[c.data], c.duration);
+  for (const [key, raw] of Object.entries(data)) {
+    const c = CONFIG.find((x) => x.data === key);
+    if (!c) {
+      fail?.configMap?.(
+        ['data', key],
+        `inferscale reads ${CONFIG.map((x) => x.data).join(', ')} from config-autoscaler (the rest are annotations of the Service); not ${key}`,
+        true,
+      );
+      continue;
+    }
+    out[c.key] = parseValue(raw, c.duration);
+    if (fail?.configMap) where[c.key] = { fail: fail.configMap, path: ['data', key] };
+  }
+  if (fail) {
+    // The values as the `kpa:` key would check them, each reported at its annotation or data key.
+    const parsed = parseScenarioText(stringify(out), '(knative)');
+    if (parsed.ok)
+      for (const issue of schemaIssues(parsed.source, parsed.value, KpaSettings)) {
+        const key = issue.field.split(/[.[]/)[0];
+        const w = where[key];
+        if (w)
+          w.fail(
+            w.path,
+            issue.message.replace(
+              /^must be a duration: seconds \(a number >= 0\) or/,
+              'must be a duration like',
+            ),
+          );
+        else fail.service(ANNOTATION_PATH, issue.message);
+      }
+  }
   return out;
 }
