@@ -42,6 +42,7 @@ import { readSpaceFile, resolveSpace } from '../tune/space.js';
 import { checkpointText } from '../tune/checkpoint.js';
 import { runCandidates } from '../tune/tune.js';
 import { writeAtomically } from './atomic.js';
+import { onInterrupt } from './interrupt.js';
 import { EXIT_INFEASIBLE, EXIT_OK } from './errors.js';
 import { tuneProgressBar } from './progress.js';
 
@@ -161,6 +162,12 @@ export async function runTune(args: TuneArgs): Promise<number> {
   // 2. The candidates, resumed from a checkpoint when there is one.
   const bar = !args.quiet && process.stderr.isTTY ? tuneProgressBar() : null;
   let best: CandidateRecord | null = null;
+  let finished = { done: 0, total: ctx.candidates.length };
+  const stopListening = onInterrupt(
+    () =>
+      `${finished.done} of ${finished.total} runs (candidates, and the scenario's own and the oracle's) finished; they are kept in ` +
+      `${checkpointFile}. Run the same command to continue from there.`,
+  );
   const records = await runCandidates(scenario, ctx, {
     workers,
     shard,
@@ -168,6 +175,7 @@ export async function runTune(args: TuneArgs): Promise<number> {
     finishedCheckpoint: join(outDir, 'checkpoint.jsonl'),
     restart: args.restart ?? false,
     onProgress: (p) => {
+      finished = { done: p.done, total: p.total };
       if (
         p.record &&
         !isReference(p.record.id) &&
@@ -179,6 +187,7 @@ export async function runTune(args: TuneArgs): Promise<number> {
     },
   });
   bar?.done();
+  stopListening();
 
   // 3. The files, atomically; then the live checkpoint goes (the folder holds its copy).
   const { files, results } = await finishedFiles(ctx, records, shard);
