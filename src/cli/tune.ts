@@ -19,12 +19,25 @@ import { renderSvg } from '../report/svg.js';
 import { checkScenarioFile } from '../scenario/load.js';
 import { readScenarioFile } from '../scenario/source.js';
 import type { Scenario } from '../scenario/types.js';
-import { buildContext, candidateParams, type TuneContext } from '../tune/candidates.js';
+import {
+  buildContext,
+  candidateParams,
+  isReference,
+  referenceIds,
+  type TuneContext,
+} from '../tune/candidates.js';
 import { readCheckpoint, type CandidateRecord, type Shard } from '../tune/checkpoint.js';
 import type { Json } from '../tune/hpa-manifest.js';
-import { KPIS } from '../tune/kpis.js';
+import { KPIS, type Kpis } from '../tune/kpis.js';
 import { analyse, better, isFeasible, type TuneResults } from '../tune/results.js';
-import { candidatesCsv, headerOf, paretoChart, tuneFiles, type TuneFile } from '../tune/report.js';
+import {
+  bestPolicyFiles,
+  candidatesCsv,
+  headerOf,
+  paretoChart,
+  tuneFiles,
+  type TuneFile,
+} from '../tune/report.js';
 import { readSpaceFile, resolveSpace } from '../tune/space.js';
 import { checkpointText } from '../tune/checkpoint.js';
 import { runCandidates } from '../tune/tune.js';
@@ -122,8 +135,12 @@ function answer(ctx: TuneContext, results: TuneResults, outDir: string): string 
       .join(', ');
     lines.push(`Best: candidate ${b.id} (${params})`);
     lines.push(`  ${KPIS.map((k) => `${k} ${b.kpis?.[k] ?? '-'}`).join(', ')}`);
-    lines.push(`  policy: ${join(outDir, 'best-hpa.yaml')}`);
+    for (const f of bestPolicyFiles(ctx, results)) lines.push(`  policy: ${join(outDir, f.path)}`);
   }
+  const x = ctx.space.paretoX;
+  const kpi = (k: Kpis | null | undefined) => `${x} ${k?.[x] ?? '-'}, dropPercent ${k?.dropPercent ?? '-'}`;
+  if (results.baseline) lines.push(`The scenario's own policy: ${kpi(results.baseline.kpis)}`);
+  if (results.oracle) lines.push(`The oracle (lower bound): ${kpi(results.oracle.kpis)}`);
   lines.push(`report: ${outDir}`);
   return `${lines.join('\n')}\n`;
 }
@@ -148,7 +165,7 @@ export async function runTune(args: TuneArgs): Promise<number> {
   let finished = { done: 0, total: ctx.candidates.length };
   const stopListening = onInterrupt(
     () =>
-      `${finished.done} of ${finished.total} candidates finished; they are kept in ` +
+      `${finished.done} of ${finished.total} runs (candidates, and the scenario's own and the oracle's) finished; they are kept in ` +
       `${checkpointFile}. Run the same command to continue from there.`,
   );
   const records = await runCandidates(scenario, ctx, {
@@ -159,7 +176,13 @@ export async function runTune(args: TuneArgs): Promise<number> {
     restart: args.restart ?? false,
     onProgress: (p) => {
       finished = { done: p.done, total: p.total };
-      if (p.record && isFeasible(ctx, p.record) && (!best || better(ctx, p.record, best))) best = p.record;
+      if (
+        p.record &&
+        !isReference(p.record.id) &&
+        isFeasible(ctx, p.record) &&
+        (!best || better(ctx, p.record, best))
+      )
+        best = p.record;
       bar?.update(p.done, p.total, p.resumed, best ? bestText(ctx, best) : null);
     },
   });
@@ -173,7 +196,7 @@ export async function runTune(args: TuneArgs): Promise<number> {
   if (shard) {
     if (!args.quiet)
       process.stdout.write(
-        `shard ${shard.index}/${shard.count}: ${records.size} of ${ctx.candidates.length} candidates.\nreport: ${outDir}\n` +
+        `shard ${shard.index}/${shard.count}: ${[...records.keys()].filter((id) => !isReference(id)).length} of ${ctx.candidates.length} candidates.\nreport: ${outDir}\n` +
           `join the shards with: inferscale tune merge DIR...\n`,
       );
     return EXIT_OK;
@@ -211,11 +234,13 @@ export async function runTuneMerge(args: MergeArgs): Promise<number> {
   }
   if (ctx === null) throw new DataError('name at least one folder');
   const missing = ctx.candidates.filter((c) => !records.has(c.id)).map((c) => c.id);
-  if (missing.length > 0)
+  const missingRefs = referenceIds(ctx).filter((id) => !records.has(id));
+  if (missing.length > 0 || missingRefs.length > 0)
     throw new DataError(
-      `${missing.length} of ${ctx.candidates.length} candidates are in none of the folders (the first: ${missing
-        .slice(0, 10)
-        .join(', ')}); is a shard missing or unfinished?`,
+      `${missing.length} of ${ctx.candidates.length} candidates${
+        missingRefs.length > 0 ? ` and the baseline and oracle runs (shard 0's)` : ''
+      } are in none of the folders (the first: ${[...missing, ...missingRefs].slice(0, 10).join(', ')}); ` +
+        'is a shard missing or unfinished?',
     );
   const outDir = resolve(args.out ?? join('reports', `${ctx.scenario}-tune`));
   const { files, results } = await finishedFiles(ctx, records, null);

@@ -8,7 +8,13 @@ import type { HpaSpec, MetricSpec } from '../autoscale/hpa/index.js';
 import { targetMilli } from '../autoscale/keda/scalers.js';
 import type { KedaAnnotations, KedaSpec, KedaTrigger } from '../autoscale/keda/types.js';
 import { resolveBehavior, type Fail } from './hpa-resolve.js';
-import type { KedaInline, PrometheusTrigger, RedisTrigger, ScaledObjectSpec } from './keda-schema.js';
+import type {
+  KedaInline,
+  PrometheusTrigger,
+  RedisTrigger,
+  ScaledObjectManifest,
+  ScaledObjectSpec,
+} from './keda-schema.js';
 import type { PathSegment } from './source.js';
 
 /** The queries a prometheus trigger can run: an aggregation over one of the pods' gauges. */
@@ -30,6 +36,7 @@ type Spec = Static<typeof ScaledObjectSpec>;
 type Redis = Static<typeof RedisTrigger>;
 type Prometheus = Static<typeof PrometheusTrigger>;
 export type KedaInlineSpec = Static<typeof KedaInline>;
+export type ScaledObjectManifestSpec = Static<typeof ScaledObjectManifest>;
 
 /** A ScaledObject however it was given: its name, annotations and spec, and where to report. */
 export interface ScaledObjectInput {
@@ -210,4 +217,26 @@ export function resolveKeda(
 /** kedautil.NormalizeString: characters a metric name cannot hold become '-'. */
 function normalizeString(s: string): string {
   return s.replace(/[/.:%()]/g, '-');
+}
+
+/** A ScaledObject manifest's name, annotations and spec (metadata is otherwise not used). */
+export function scaledObjectInput(value: ScaledObjectManifestSpec, fail: Fail): ScaledObjectInput {
+  const meta = value.metadata;
+  const m =
+    meta !== null && typeof meta === 'object' && !Array.isArray(meta)
+      ? (meta as Record<string, unknown>)
+      : {};
+  const annotations = m.annotations;
+  const name = typeof m.name === 'string' && m.name !== '' ? m.name : null;
+  return {
+    name,
+    annotations:
+      annotations !== null && typeof annotations === 'object' && !Array.isArray(annotations)
+        ? (annotations as Record<string, unknown>)
+        : null,
+    spec: value.spec,
+    fail,
+    specPath: ['spec'],
+    metadataPath: ['metadata'],
+  };
 }

@@ -23,9 +23,11 @@ import { quantityMilli, resolveAutoscaling, type Fail } from './hpa-resolve.js';
 import { DeploymentManifest, HpaManifest } from './k8s-schema.js';
 import { ScaledObjectManifest } from './keda-schema.js';
 import { AUTOSCALER_NAMES } from '../autoscale/registry.js';
-import { resolveKeda, type ScaledObjectInput } from './keda-resolve.js';
-import { resolveKpa } from './kpa-resolve.js';
+import { resolveKeda, scaledObjectInput, type ScaledObjectInput } from './keda-resolve.js';
+import { resolveKpa, type KpaSettingsSpec } from './kpa-resolve.js';
+import { KnativeConfigAutoscaler, KnativeServiceManifest, kpaFromKnative } from './knative.js';
 import { meanStartSeconds } from '../autoscale/oracle/plan.js';
+import { resolvePredictive } from './forecast-resolve.js';
 import { readManifestFile } from './source.js';
 import { schemaIssues } from './validate.js';
 import type { Static } from '@sinclair/typebox';
@@ -82,6 +84,8 @@ class Resolver {
         : null,
       hpa: s.hpa ? { value: s.hpa, fail: (p, m, k) => this.fail([...path, 'hpa', ...p], m, k) } : null,
       scaledObject: null,
+      knativeService: null,
+      knativeConfig: null,
     };
     if (s.manifests === undefined) return out;
     const read = readManifestFile(resolvePath(this.baseDir, s.manifests));
@@ -99,17 +103,29 @@ class Resolver {
             ? HpaManifest
             : kind === 'ScaledObject'
               ? ScaledObjectManifest
-              : null;
+              : kind === 'Service'
+                ? KnativeServiceManifest
+                : kind === 'ConfigMap'
+                  ? KnativeConfigAutoscaler
+                  : null;
       if (!schema) {
         fail(
           ['kind'],
-          `inferscale reads Deployment, HorizontalPodAutoscaler and ScaledObject objects, not ${JSON.stringify(kind ?? null)}`,
+          `inferscale reads Deployment, HorizontalPodAutoscaler, ScaledObject, (Knative) Service and config-autoscaler ConfigMap objects, not ${JSON.stringify(kind ?? null)}`,
         );
         continue;
       }
       const issues = schemaIssues(d.source, d.value, schema);
       if (issues.length > 0) {
         this.issues.push(...issues);
+        continue;
+      }
+      if (kind === 'Service' || kind === 'ConfigMap') {
+        const slot = kind === 'Service' ? 'knativeService' : 'knativeConfig';
+        if (out[slot]) fail([], `this service already has a Knative ${kind}; give one`);
+        else if (s.kpa)
+          fail([], 'this service already has its Knative Pod Autoscaler inline, under kpa; give one');
+        else out[slot] = { value: d.value as Record<string, unknown>, fail };
         continue;
       }
       const slot = kind === 'Deployment' ? 'deployment' : kind === 'ScaledObject' ? 'scaledObject' : 'hpa';
@@ -645,6 +661,9 @@ interface ManifestObjects {
   deployment: { value: DeploymentSpec; fail: Fail } | null;
   hpa: { value: HpaObjectSpec; fail: Fail } | null;
   scaledObject: { value: ScaledObjectSpec; fail: Fail } | null;
+  /** A Knative Service and config-autoscaler: the KPA's settings as annotations. */
+  knativeService: { value: Record<string, unknown>; fail: Fail } | null;
+  knativeConfig: { value: Record<string, unknown>; fail: Fail } | null;
 }
 
 /**
@@ -711,7 +730,13 @@ function resolveOtherAutoscaler(
   if (s.autoscale) given.push({ key: 'autoscale', at: [...path, 'autoscale'] });
   const so = objects.scaledObject;
   if (s.keda || so) given.push({ key: 'keda', at: s.keda ? [...path, 'keda'] : [...path, 'manifests'] });
-  if (s.kpa) given.push({ key: 'kpa', at: [...path, 'kpa'] });
+  const ks = objects.knativeService;
+  if (objects.knativeConfig && !ks)
+    objects.knativeConfig.fail(
+      [],
+      'config-autoscaler is read with the Knative Service it configures: give that too',
+    );
+  if (s.kpa || ks) given.push({ key: 'kpa', at: s.kpa ? [...path, 'kpa'] : [...path, 'manifests'] });
   if (s.predictive) given.push({ key: 'predictive', at: [...path, 'predictive'] });
   if (s.oracle) given.push({ key: 'oracle', at: [...path, 'oracle'] });
   const hpas = given.filter((g) => g.key === 'hpa' || g.key === 'autoscale');
@@ -731,20 +756,10 @@ function resolveOtherAutoscaler(
   }
   const cfg = services[services.length - 1];
   if (s.predictive) {
-    const p = s.predictive;
-    const season = p.seasonPeriod !== undefined ? r.us(p.seasonPeriod) / 1e6 : null;
-    if (season !== null && season <= 0)
-      r.fail([...path, 'predictive', 'seasonPeriod'], 'must be greater than 0');
-    return {
-      policy: 'predictive',
-      predictive: {
-        alpha: p.alpha ?? 0.5,
-        beta: p.beta ?? 0.3,
-        gamma: p.gamma ?? 0.1,
-        seasonPeriodSeconds: season,
-        horizonSeconds: p.horizon !== undefined ? r.us(p.horizon) / 1e6 : meanStartSeconds(cfg),
-      },
-    };
+    const predictive = resolvePredictive(s.predictive, cfg, (p, m) =>
+      r.fail([...path, 'predictive', ...p], m),
+    );
+    return { policy: 'predictive', predictive };
   }
   if (s.oracle) {
     const o = s.oracle;
@@ -771,6 +786,19 @@ function resolveOtherAutoscaler(
     const kpa = resolveKpa(s.kpa, [...path, 'kpa'], s.replicas ?? 1, (p, m, k) => r.fail(p, m, k));
     return kpa ? { policy: 'kpa', kpa } : null;
   }
+  if (ks) {
+    // The same settings as annotations: checked where they are written, then resolved as kpa: is.
+    const before = r.issues.length;
+    const settings = kpaFromKnative(ks.value, objects.knativeConfig?.value ?? null, {
+      service: ks.fail,
+      configMap: objects.knativeConfig?.fail ?? null,
+    });
+    if (r.issues.length > before) return null;
+    const kpa = resolveKpa(settings as KpaSettingsSpec, [...path, 'manifests'], s.replicas ?? 1, (p, m, k) =>
+      r.fail(p.length > path.length + 1 ? [...path, 'manifests'] : p, m, k),
+    );
+    return kpa ? { policy: 'kpa', kpa } : null;
+  }
   const input: ScaledObjectInput | null = s.keda
     ? {
         name: s.keda.name ?? null,
@@ -786,28 +814,6 @@ function resolveOtherAutoscaler(
   if (!input) return null;
   const keda = resolveKeda(input, service, serviceNames);
   return keda ? { policy: 'keda', keda } : null;
-}
-
-/** A ScaledObject manifest's name, annotations and spec (metadata is otherwise not used). */
-function scaledObjectInput(value: ScaledObjectSpec, fail: Fail): ScaledObjectInput {
-  const meta = value.metadata;
-  const m =
-    meta !== null && typeof meta === 'object' && !Array.isArray(meta)
-      ? (meta as Record<string, unknown>)
-      : {};
-  const annotations = m.annotations;
-  const name = typeof m.name === 'string' && m.name !== '' ? m.name : null;
-  return {
-    name,
-    annotations:
-      annotations !== null && typeof annotations === 'object' && !Array.isArray(annotations)
-        ? (annotations as Record<string, unknown>)
-        : null,
-    spec: value.spec,
-    fail,
-    specPath: ['spec'],
-    metadataPath: ['metadata'],
-  };
 }
 
 /** Keeps the last change at each time and drops changes that do not change the count. */

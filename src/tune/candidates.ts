@@ -13,17 +13,33 @@
  */
 import { createHash } from 'node:crypto';
 import type { Scenario } from '../scenario/types.js';
-import { TUNABLE_AUTOSCALERS, cloneJson, type TunableAutoscalerName } from './autoscalers.js';
+import {
+  TUNABLE_AUTOSCALERS,
+  cloneJson,
+  ownAutoscaler,
+  type ObjectNames,
+  type PolicyObjects,
+  type TunableAutoscalerName,
+} from './autoscalers.js';
 import type { Json } from './hpa-manifest.js';
-import { objectNames, type TuneSpace } from './space.js';
-import { STRATEGIES, type ParamValue } from './strategies.js';
+import { meanStartSeconds } from '../autoscale/oracle/plan.js';
+import { policyPart } from './autoscalers.js';
+import { baseInput, candidateGroups, type TuneSpace } from './space.js';
+import { STRATEGIES, type CandidateValue, type ParamValue } from './strategies.js';
 
-export const CONTEXT_FORMAT = 'inferscale-tune/1';
+export const CONTEXT_FORMAT = 'inferscale-tune/2';
 
 export interface Candidate {
   id: number;
-  /** One value per space parameter, in the space's order. */
-  values: ParamValue[];
+  /** One value per space parameter, in the space's order; null where it does not apply. */
+  values: CandidateValue[];
+}
+
+/** A tuned service's policy: its autoscaler and the object of each of that autoscaler's parts. */
+export interface ServicePolicy {
+  service: string;
+  autoscaler: TunableAutoscalerName;
+  object: PolicyObjects;
 }
 
 export interface TuneContext {
@@ -32,57 +48,103 @@ export interface TuneContext {
   space: TuneSpace;
   /** Seeds every candidate runs: the scenario's seed and the next ones. */
   seeds: number[];
-  /** Each tuned service's policy as the scenario has it, as a manifest object. */
-  bases: { service: string; autoscaler: TunableAutoscalerName; object: Json }[];
+  /**
+   * Each tuned service's own autoscaler and, for every autoscaler its candidates may run, the policy
+   * they start from (its own as the scenario has it, or one made from its HPA).
+   */
+  bases: {
+    service: string;
+    autoscaler: TunableAutoscalerName;
+    /** The names its written objects carry. */
+    names: ObjectNames;
+    policies: Partial<Record<TunableAutoscalerName, PolicyObjects>>;
+  }[];
   candidates: Candidate[];
+  /**
+   * What the oracle reference meets (the scenario's slo, or the space's drop % and p95 latency
+   * constraints when it has none); null: no oracle run, no regret.
+   */
+  oracleSlo: Scenario['slo'] | null;
   /** sha256 of the scenario as run (duration applied), the space and the candidates. */
   fingerprint: string;
 }
 
 export function buildContext(scenario: Scenario, space: TuneSpace, scenarioValue: Json): TuneContext {
+  // 1. The candidates: each group's rows from the strategy, placed in the space's columns.
   const strategy = STRATEGIES[space.strategy];
-  const rows = strategy.generate({
-    names: space.parameters.map((p) => p.name),
-    domains: space.parameters.map((p) => p.domain),
-    budget: space.budget ?? 0,
-    seed: space.seed,
-  });
+  const auto = space.parameters.findIndex((p) => p.target === 'autoscaler');
+  const groups = candidateGroups(space.parameters, space.budget ?? 0);
+  const rows: CandidateValue[][] = [];
+  for (const g of groups) {
+    const generated =
+      g.params.length === 0 && g.autoscaler !== null
+        ? [[]] // an autoscaler with no parameter of its own: its base policy, once
+        : strategy.generate({
+            names: g.params.map((i) => space.parameters[i].name),
+            domains: g.params.map((i) => space.parameters[i].domain),
+            budget: g.budget,
+            seed: space.seed,
+            stream: groups.length > 1 ? (g.autoscaler ?? '') : '',
+          });
+    for (const values of generated) {
+      const row: CandidateValue[] = space.parameters.map(() => null);
+      if (auto >= 0) row[auto] = g.autoscaler;
+      g.params.forEach((i, k) => (row[i] = values[k]));
+      rows.push(row);
+    }
+  }
   const candidates = rows.map((values, id) => ({ id, values }));
+  // 2. The policies candidates start from.
+  const runs =
+    auto >= 0 ? (space.parameters[auto].domain as { values: TunableAutoscalerName[] }).values : null;
   const bases = space.services.map((service) => {
-    const svc = scenario.services.find((s) => s.name === service)!;
-    return {
-      service,
-      autoscaler: 'hpa' as const,
-      object: TUNABLE_AUTOSCALERS.hpa.base(svc, objectNames(scenarioValue, service))!,
-    };
+    const input = baseInput(scenario, scenarioValue, service);
+    const own = ownAutoscaler(input.svc)!;
+    const policies: Partial<Record<TunableAutoscalerName, PolicyObjects>> = {};
+    for (const a of runs ?? [own]) policies[a] = TUNABLE_AUTOSCALERS[a].base(input)!;
+    return { service, autoscaler: own, names: input.names, policies };
   });
   const seeds = Array.from({ length: space.seedsPerCandidate }, (_, i) => scenario.seed + i);
+  const oracleSlo = oracleSloOf(scenario, space);
   const { sourceFile: _file, ...asRun } = { ...scenario, durationUs: space.durationUs };
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify({ format: CONTEXT_FORMAT, scenario: asRun, space, seeds, bases, candidates }))
+    .update(
+      JSON.stringify({ format: CONTEXT_FORMAT, scenario: asRun, space, seeds, bases, candidates, oracleSlo }),
+    )
     .digest('hex');
-  return { format: CONTEXT_FORMAT, scenario: scenario.name, space, seeds, bases, candidates, fingerprint };
+  return {
+    format: CONTEXT_FORMAT,
+    scenario: scenario.name,
+    space,
+    seeds,
+    bases,
+    candidates,
+    oracleSlo,
+    fingerprint,
+  };
 }
 
-/** A candidate's value of each parameter, by name. */
+/** A candidate's value of each parameter that applies to it, by name. */
 export function candidateParams(ctx: TuneContext, c: Candidate): Record<string, ParamValue> {
-  return Object.fromEntries(ctx.space.parameters.map((p, i) => [p.name, c.values[i]]));
+  return Object.fromEntries(
+    ctx.space.parameters.flatMap((p, i) => (c.values[i] === null ? [] : [[p.name, c.values[i]]])),
+  );
 }
 
-/** Each tuned service's object with the candidate's values set; a problem when a path is missing. */
+/** Each tuned service's policy with the candidate's values set; a problem when a path is missing. */
 export function candidateObjects(
   ctx: TuneContext,
   c: Candidate,
-): { ok: true; objects: TuneContext['bases'] } | { ok: false; problems: string[] } {
+): { ok: true; objects: ServicePolicy[] } | { ok: false; problems: string[] } {
   const auto = ctx.space.parameters.findIndex((p) => p.target === 'autoscaler');
   const problems: string[] = [];
   const objects = ctx.bases.map((b) => {
     const autoscaler = (auto >= 0 ? c.values[auto] : b.autoscaler) as TunableAutoscalerName;
-    const entry = TUNABLE_AUTOSCALERS[autoscaler];
-    const object = cloneJson(b.object);
+    const object = cloneJson(b.policies[autoscaler]!);
     ctx.space.parameters.forEach((p, i) => {
-      if (p.target !== 'policy') return;
-      const problem = entry.set(object, p.path, c.values[i]);
+      const value = c.values[i];
+      if (p.target !== 'policy' || value === null || !object[p.part!]) return;
+      const problem = policyPart(p.part!).set(object[p.part!]!, p.path, value);
       if (problem) problems.push(`${b.service}: ${problem}`);
     });
     return { service: b.service, autoscaler, object };
@@ -111,4 +173,52 @@ export function applyCandidate(
   });
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, scenario: { ...scenario, durationUs: ctx.space.durationUs, services } };
+}
+
+/**
+ * The two runs every tune compares its candidates with, recorded like candidates under ids below 0:
+ * `baseline` (-1), the scenario as written (each service's own policy), and `oracle` (-2), each tuned
+ * service run by the oracle (the fewest replicas that meet the SLO, knowing the future load and the
+ * start delays: the lower bound a candidate's regret is measured against).
+ */
+export const REFERENCES = { baseline: -1, oracle: -2 } as const;
+export type ReferenceName = keyof typeof REFERENCES;
+
+/** The reference runs of a tune, by id (the oracle only when there is an SLO for it to meet). */
+export function referenceIds(ctx: TuneContext): number[] {
+  return ctx.oracleSlo ? [REFERENCES.baseline, REFERENCES.oracle] : [REFERENCES.baseline];
+}
+
+export function isReference(id: number): boolean {
+  return id < 0;
+}
+
+function oracleSloOf(scenario: Scenario, space: TuneSpace): Scenario['slo'] | null {
+  if (scenario.slo.maxDropPercent !== null || scenario.slo.maxP95LatencySeconds !== null) return scenario.slo;
+  const bound = (kpi: string) => {
+    const c = space.constraints.filter((x) => x.kpi === kpi && (x.op === '<=' || x.op === '<'));
+    return c.length > 0 ? Math.min(...c.map((x) => x.value)) : null;
+  };
+  const slo = { maxDropPercent: bound('dropPercent'), maxP95LatencySeconds: bound('latencyP95Seconds') };
+  return slo.maxDropPercent !== null || slo.maxP95LatencySeconds !== null ? slo : null;
+}
+
+/** The scenario a reference runs (duration from the space). */
+export function referenceScenario(scenario: Scenario, ctx: TuneContext, id: number): Scenario {
+  const durationUs = ctx.space.durationUs;
+  if (id === REFERENCES.baseline) return { ...scenario, durationUs };
+  if (id !== REFERENCES.oracle || !ctx.oracleSlo) throw new Error(`no reference run ${id}`);
+  const services = scenario.services.map((svc) => {
+    if (!ctx.space.services.includes(svc.name)) return svc;
+    const { autoscaler: _a, ...rest } = svc;
+    return {
+      ...rest,
+      hpa: null,
+      autoscaler: {
+        policy: 'oracle' as const,
+        oracle: { leadSeconds: meanStartSeconds(svc), minReplicas: 0, maxReplicas: 100 },
+      },
+    };
+  });
+  return { ...scenario, durationUs, services, slo: ctx.oracleSlo };
 }

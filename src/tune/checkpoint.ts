@@ -8,9 +8,9 @@
  */
 import { closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { DataError } from '../errors.js';
-import { CONTEXT_FORMAT, type TuneContext } from './candidates.js';
+import { CONTEXT_FORMAT, referenceIds, type TuneContext } from './candidates.js';
+import type { CandidateValue } from './strategies.js';
 import type { Kpis } from './kpis.js';
-import type { ParamValue } from './strategies.js';
 
 export const CHECKPOINT_KIND = 'inferscale-tune-checkpoint';
 
@@ -28,7 +28,7 @@ export interface CheckpointHeader {
 
 export interface CandidateRecord {
   id: number;
-  values: ParamValue[];
+  values: CandidateValue[];
   /** False when the candidate's policy does not resolve (min > max, ...): not simulated. */
   valid: boolean;
   problems: string[];
@@ -36,8 +36,9 @@ export interface CandidateRecord {
   perSeed: Kpis[] | null;
 }
 
+/** Candidates by id mod N; the reference runs (ids below 0) with shard 0. */
 export function inShard(id: number, shard: Shard | null): boolean {
-  return shard === null || id % shard.count === shard.index;
+  return shard === null || (id < 0 ? shard.index === 0 : id % shard.count === shard.index);
 }
 
 export interface CheckpointRead {
@@ -67,7 +68,13 @@ export function readCheckpoint(file: string): CheckpointRead {
   lines.slice(1).forEach((line, k) => {
     const n = k + 2;
     const r = parse(line, n) as CandidateRecord;
-    const c = Number.isInteger(r?.id) ? candidates[r.id] : undefined;
+    const c = !Number.isInteger(r?.id)
+      ? undefined
+      : r.id < 0
+        ? referenceIds(header.context).includes(r.id)
+          ? { values: [] }
+          : undefined
+        : candidates[r.id];
     if (!c || JSON.stringify(c.values) !== JSON.stringify(r.values))
       throw new DataError(`${file}:${n}: a record that matches no candidate of its header`);
     if (!inShard(r.id, header.shard))

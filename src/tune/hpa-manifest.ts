@@ -11,6 +11,7 @@
  * of 0) is an infeasible candidate with the loader's own message.
  */
 import type { HpaBehavior, HpaRules, HpaSpec, MetricSpec, MetricTarget } from '../autoscale/hpa/index.js';
+import type { TSchema } from '@sinclair/typebox';
 import { LineCounter, stringify } from 'yaml';
 import { resolveAutoscaling } from '../scenario/hpa-resolve.js';
 import { HpaManifest } from '../scenario/k8s-schema.js';
@@ -157,11 +158,21 @@ export function specPath(spec: Json, path: readonly PathSegment[]): PathSegment[
 export function setSpecPath(spec: Json, path: readonly PathSegment[], value: unknown): string | null {
   if (path[0] === 'behavior' && spec.behavior === undefined)
     spec.behavior = behaviorManifest(DEFAULT_BEHAVIOR);
-  let node: unknown = spec;
+  return setPath(spec, 'spec', path, value);
+}
+
+/** Sets `path` under `root` (named `label` in messages) to `value`, creating missing mappings. */
+export function setPath(
+  root: Json,
+  label: string,
+  path: readonly PathSegment[],
+  value: unknown,
+): string | null {
+  let node: unknown = root;
   for (let i = 0; i < path.length; i++) {
     const seg = path[i];
     const last = i === path.length - 1;
-    const here = fieldOf(path.slice(0, i));
+    const here = fieldOf(label, path.slice(0, i));
     if (typeof seg === 'number') {
       if (!Array.isArray(node)) return `${here} is not a list`;
       if (seg >= node.length) return `${here} has ${node.length} item(s); there is no [${seg}]`;
@@ -180,9 +191,9 @@ export function setSpecPath(spec: Json, path: readonly PathSegment[], value: unk
   return null;
 }
 
-function fieldOf(path: readonly PathSegment[]): string {
-  let s = 'spec';
-  for (const seg of path) s += typeof seg === 'number' ? `[${seg}]` : `.${seg}`;
+export function fieldOf(label: string, path: readonly PathSegment[]): string {
+  let s = label;
+  for (const seg of path) s += typeof seg === 'number' ? `[${seg}]` : s === '' ? seg : `.${seg}`;
   return s;
 }
 
@@ -193,15 +204,20 @@ export function cloneJson<T>(v: T): T {
 /** A source without a document, for a check whose issues are not reported. */
 const UNLOCATED = new ScenarioSource('(candidate)', null, new LineCounter());
 
-/** Problems of an HPA object's shape (unknown keys, types, bounds), as `field: message`. */
-export function hpaShapeProblems(object: Json): string[] {
+/** Problems of an object's shape against a schema (unknown keys, types, bounds), as `field: message`. */
+export function shapeProblems(object: Json, schema: TSchema): string[] {
   // Most candidates are valid: the object itself is checked first (on the main thread, for every
   // candidate, before the workers get them), and only one with a problem takes the YAML round trip
   // that gives each message its field.
-  if (schemaIssues(UNLOCATED, object, HpaManifest).length === 0) return [];
+  if (schemaIssues(UNLOCATED, object, schema).length === 0) return [];
   const parsed = parseScenarioText(stringify(object), '(candidate)');
   if (!parsed.ok) return parsed.issues.map((i) => `${i.field}: ${i.message}`);
-  return schemaIssues(parsed.source, parsed.value, HpaManifest).map((i) => `${i.field}: ${i.message}`);
+  return schemaIssues(parsed.source, parsed.value, schema).map((i) => `${i.field}: ${i.message}`);
+}
+
+/** Problems of an HPA object's shape (unknown keys, types, bounds), as `field: message`. */
+export function hpaShapeProblems(object: Json): string[] {
+  return shapeProblems(object, HpaManifest);
 }
 
 /**
@@ -217,7 +233,7 @@ export function resolveHpaManifest(
   if (shape.length > 0) return { ok: false, problems: shape };
   const problems: string[] = [];
   const fail = (p: PathSegment[], m: string) => {
-    problems.push(`${fieldOf(p[0] === 'spec' ? p.slice(1) : p)}: ${m}`);
+    problems.push(`${fieldOf('spec', p[0] === 'spec' ? p.slice(1) : p)}: ${m}`);
   };
   const spec = resolveAutoscaling(
     fail,

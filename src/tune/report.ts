@@ -5,7 +5,10 @@
  *                      the KPIs (medians over the seeds), problems
  *   pareto.csv         the front's rows, by cost (or replica-seconds) then drop %
  *   best.json          the best feasible candidate, its KPIs per seed, its objects; the front's ids
- *   best-hpa.yaml      the best candidate's policy: one autoscaling/v2 HPA per tuned service
+ *   best-hpa.yaml      the best candidate's policy, ready to apply: an autoscaling/v2 HPA per tuned
+ *                      service it runs with hpa or predictive (the HPA the forecasts feed);
+ *   best-keda.yaml     a keda.sh/v1alpha1 ScaledObject per service it runs with keda;
+ *   best-kpa.yaml      the Knative Service autoscaling fragment and config-autoscaler per kpa service
  *   charts/pareto.{vl.json,svg}   cost against drop %, the front and the best marked
  *   summary.md         the answer, the front, the leading candidates
  *   checkpoint.jsonl   the header and every record by id (what `tune merge` and resuming read)
@@ -16,9 +19,10 @@ import { fixed, markdownTable, num } from '../report/format.js';
 import type { VlSpec } from '../report/charts.js';
 import { specJson } from '../report/render.js';
 import { candidateObjects, candidateParams, type TuneContext } from './candidates.js';
+import { knativeObjects } from '../scenario/knative.js';
 import { checkpointText, type CandidateRecord, type CheckpointHeader } from './checkpoint.js';
-import { KPIS, KPI_DESCRIPTIONS, type KpiName } from './kpis.js';
-import { better, type CandidateResult, type TuneResults } from './results.js';
+import { KPIS, KPI_DESCRIPTIONS, type KpiName, type Kpis } from './kpis.js';
+import { better, type CandidateResult, type Regret, type TuneResults } from './results.js';
 
 export interface TuneFile {
   path: string;
@@ -49,6 +53,8 @@ function rows(ctx: TuneContext, results: TuneResults, list: CandidateResult[], w
     whole ? String(cell(c.pareto)) : '',
     whole ? String(cell(c.id === results.best)) : '',
     ...KPIS.map((k) => String(cell(c.kpis?.[k] ?? null))),
+    String(cell(c.regret?.cost ?? null)),
+    String(cell(c.regret?.dropPercent ?? null)),
     [...c.problems, ...c.violations].join('; '),
   ]);
 }
@@ -62,6 +68,8 @@ function header(ctx: TuneContext): string[] {
     'pareto',
     'best',
     ...KPIS,
+    `${ctx.space.paretoX}Regret`,
+    'dropPercentRegret',
     'problems',
   ];
 }
@@ -84,9 +92,27 @@ export function paretoCsv(ctx: TuneContext, results: TuneResults): string {
   ]);
 }
 
-/** The best candidate's objects as one multi-document YAML file, ready for `kubectl apply -f`. */
-export function bestHpaYaml(ctx: TuneContext, results: TuneResults): string | null {
-  if (results.best === null) return null;
+/** How each written policy file is named and introduced. */
+const POLICY_FILES = {
+  'best-hpa.yaml':
+    '# One autoscaling/v2 HorizontalPodAutoscaler per tuned service run by the HPA (or by predictive: the HPA\n' +
+    '# its forecasts feed): `kubectl apply -f` it, or give a service `manifests:` pointing at its document\n' +
+    '# to simulate it again.\n',
+  'best-keda.yaml':
+    '# One KEDA ScaledObject (keda.sh/v1alpha1) per tuned service run by KEDA: `kubectl apply -f` it (KEDA\n' +
+    '# creates the HPA keda-hpa-<name> from it; check the Redis address), or give a service `manifests:`\n' +
+    '# pointing at its document to simulate it again.\n',
+  'best-kpa.yaml':
+    '# Per tuned service run by the Knative Pod Autoscaler: the autoscaling fragment of its Knative Service\n' +
+    '# (merge spec.template.metadata.annotations and containerConcurrency into the Service that runs the\n' +
+    "# model: the containers are yours), then config-autoscaler's cluster-wide keys (knative-serving).\n" +
+    '# The `kpa:` settings they come from are in best.json.\n',
+} as const;
+export type PolicyFileName = keyof typeof POLICY_FILES;
+
+/** The best candidate's policies as ready-to-apply multi-document YAML files, by file name. */
+export function bestPolicyFiles(ctx: TuneContext, results: TuneResults): TuneFile[] {
+  if (results.best === null) return [];
   const c = ctx.candidates[results.best];
   const built = candidateObjects(ctx, c);
   if (!built.ok) throw new Error(`candidate ${c.id} was recorded valid but its objects do not build`);
@@ -96,10 +122,42 @@ export function bestHpaYaml(ctx: TuneContext, results: TuneResults): string | nu
     `# The best candidate (${c.id}) of \`inferscale tune\` on ${ctx.scenario}: ${objective}.\n` +
     `# ${Object.entries(candidateParams(ctx, c))
       .map(([k, v]) => `${k}=${v}`)
-      .join(', ')}\n` +
-    '# One autoscaling/v2 HorizontalPodAutoscaler per tuned service: `kubectl apply -f` it, or give a\n' +
-    '# service `manifests:` pointing at its document to simulate it again.\n';
-  return head + built.objects.map((o) => `---\n${yaml(o.object)}`).join('');
+      .join(', ')}\n`;
+  const docs: Record<PolicyFileName, string[]> = {
+    'best-hpa.yaml': [],
+    'best-keda.yaml': [],
+    'best-kpa.yaml': [],
+  };
+  for (const o of built.objects) {
+    const names = ctx.bases.find((b) => b.service === o.service)!.names;
+    switch (o.autoscaler) {
+      case 'hpa':
+        docs['best-hpa.yaml'].push(`---\n${yaml(o.object.hpa)}`);
+        break;
+      case 'predictive':
+        docs['best-hpa.yaml'].push(
+          `---\n# ${o.service} runs predictive: this HPA decides on Holt-Winters forecasts of its metrics, which a\n` +
+            '# cluster has no built-in way to do (feed it forecast metrics, or run it as is). To simulate it again\n' +
+            `# give ${o.service} this document in \`manifests:\` and this \`predictive:\` beside it:\n` +
+            `#   predictive: ${JSON.stringify(o.object.predictive)}\n${yaml(o.object.hpa)}`,
+        );
+        break;
+      case 'keda':
+        docs['best-keda.yaml'].push(`---\n${yaml(o.object.keda)}`);
+        break;
+      case 'kpa':
+        for (const k of knativeObjects(o.object.kpa!, names)) docs['best-kpa.yaml'].push(`---\n${yaml(k)}`);
+        break;
+    }
+  }
+  return (Object.keys(docs) as PolicyFileName[])
+    .filter((f) => docs[f].length > 0)
+    .map((f) => ({ path: f, content: head + POLICY_FILES[f] + docs[f].join('') }));
+}
+
+/** best-hpa.yaml's content, or null when the best candidate runs no HPA (or there is none). */
+export function bestHpaYaml(ctx: TuneContext, results: TuneResults): string | null {
+  return bestPolicyFiles(ctx, results).find((f) => f.path === 'best-hpa.yaml')?.content ?? null;
 }
 
 export function bestJson(ctx: TuneContext, results: TuneResults): string {
@@ -125,9 +183,27 @@ export function bestJson(ctx: TuneContext, results: TuneResults): string {
             params: candidateParams(ctx, ctx.candidates[r.id]),
             kpis: r.kpis,
             perSeed: r.perSeed,
+            regret: r.regret,
             objects:
-              built && built.ok ? built.objects.map((o) => ({ service: o.service, object: o.object })) : [],
+              built && built.ok
+                ? built.objects.map((o) => ({
+                    service: o.service,
+                    autoscaler: o.autoscaler,
+                    object: o.object,
+                  }))
+                : [],
           }
+        : null,
+      baseline: results.baseline
+        ? {
+            autoscalers: Object.fromEntries(ctx.bases.map((b) => [b.service, b.autoscaler])),
+            kpis: results.baseline.kpis,
+            perSeed: results.baseline.perSeed,
+            regret: results.baselineRegret,
+          }
+        : null,
+      oracle: results.oracle
+        ? { slo: ctx.oracleSlo, kpis: results.oracle.kpis, perSeed: results.oracle.perSeed }
         : null,
       front: results.front,
       fingerprint: ctx.fingerprint,
@@ -138,7 +214,9 @@ export function bestJson(ctx: TuneContext, results: TuneResults): string {
 }
 
 function policyText(ctx: TuneContext, values: readonly unknown[]): string {
-  return ctx.space.parameters.map((p, i) => `${p.name}=${values[i]}`).join(', ');
+  return ctx.space.parameters
+    .flatMap((p, i) => (values[i] === null ? [] : [`${p.name}=${values[i]}`]))
+    .join(', ');
 }
 
 export function paretoChart(ctx: TuneContext, results: TuneResults): VlSpec {
@@ -223,9 +301,59 @@ export function paretoChart(ctx: TuneContext, results: TuneResults): VlSpec {
 function kpiRow(ctx: TuneContext, c: CandidateResult): string[] {
   return [
     String(c.id),
-    ...c.values.map(String),
-    ...KPIS.map((k) => fixed(c.kpis?.[k] ?? null, k === 'latencyP95Seconds' ? 3 : 2)),
+    ...c.values.map((v) => (v === null ? '' : String(v))),
+    ...KPIS.map((k) => fixed(c.kpis?.[k] ?? null, k === 'cost' ? 4 : k === 'latencyP95Seconds' ? 3 : 2)),
   ];
+}
+
+/** The best against the scenario's own policies and the oracle, on the same seeds. */
+function referencesBlock(ctx: TuneContext, results: TuneResults): string {
+  const x = ctx.space.paretoX;
+  const xl = x === 'cost' ? 'cost' : 'replica-seconds';
+  const head = ['run', xl, 'drop %', 'SLO violation s', `${xl} regret`, 'drop % regret'];
+  const d = x === 'cost' ? 4 : 2;
+  const row = (name: string, kpis: Kpis | null, regret: Regret | null) => [
+    name,
+    fixed(kpis?.[x] ?? null, d),
+    fixed(kpis?.dropPercent ?? null, 2),
+    fixed(kpis?.sloViolationSeconds ?? null, 2),
+    fixed(regret?.cost ?? null, d),
+    fixed(regret?.dropPercent ?? null, 2),
+  ];
+  const own = ctx.bases.map((b) => `${b.service}: ${b.autoscaler}`).join(', ');
+  const rows: string[][] = [];
+  if (results.baseline)
+    rows.push(row(`the scenario's own (${own})`, results.baseline.kpis, results.baselineRegret));
+  const best = results.best === null ? null : results.candidates.find((c) => c.id === results.best)!;
+  if (best) rows.push(row(`best (candidate ${best.id})`, best.kpis, best.regret));
+  if (results.oracle)
+    rows.push(row('oracle (lower bound)', results.oracle.kpis, { cost: 0, dropPercent: 0 }));
+  const lines = [`## Against the scenario's own policy and the oracle\n\n${markdownTable(head, rows)}`];
+  const b = best?.kpis;
+  const o = results.baseline?.kpis;
+  if (b && o && b[x] !== null && o[x] !== null && b.dropPercent !== null && o.dropPercent !== null)
+    lines.push(
+      b[x]! < o[x]! && b.dropPercent <= o.dropPercent
+        ? `The best costs ${fixed(o[x]! - b[x]!, d)} less (${xl}) than the scenario's own policy at no higher drop %.`
+        : b[x]! >= o[x]!
+          ? "The best costs no less than the scenario's own policy: no candidate that meets the constraints is cheaper (the own policy may not meet them)."
+          : `The best is cheaper than the scenario's own policy but drops more (${fixed(b.dropPercent, 2)} % against ${fixed(o.dropPercent, 2)} %).`,
+    );
+  lines.push(
+    ctx.oracleSlo
+      ? `Regret: a run's KPI minus the oracle's (medians, same seeds). The oracle runs each tuned service with the fewest replicas the queueing model says meet the SLO (${[
+          ctx.oracleSlo.maxDropPercent !== null ? `drop % <= ${ctx.oracleSlo.maxDropPercent}` : '',
+          ctx.oracleSlo.maxP95LatencySeconds !== null
+            ? `p95 latency <= ${ctx.oracleSlo.maxP95LatencySeconds} s`
+            : '',
+        ]
+          .filter(Boolean)
+          .join(
+            ', ',
+          )}), knowing the future load and the start delays: a lower bound, not a guarantee (a negative regret is a run that beat it).`
+      : 'No regret: the scenario has no slo and the space no dropPercent or latencyP95Seconds bound for the oracle to meet.',
+  );
+  return lines.join('\n\n');
 }
 
 export function summaryMarkdown(ctx: TuneContext, results: TuneResults): string {
@@ -248,11 +376,13 @@ export function summaryMarkdown(ctx: TuneContext, results: TuneResults): string 
   if (results.best === null) blocks.push('**No candidate meets the constraints** (exit 3).');
   else {
     const b = byId.get(results.best)!;
+    const files = bestPolicyFiles(ctx, results).map((f) => `\`${f.path}\``);
     blocks.push(
       `## Best: candidate ${b.id}\n\n${markdownTable(head, [kpiRow(ctx, b)])}\n\n` +
-        'Its policy is in `best-hpa.yaml` (one autoscaling/v2 HPA per tuned service).',
+        `Its policy, ready to apply, is in ${files.join(' and ')}.`,
     );
   }
+  blocks.push(referencesBlock(ctx, results));
   blocks.push(
     `## Pareto front (${s.paretoX === 'cost' ? 'cost' : 'replica-seconds'} against drop %)\n\n` +
       markdownTable(
@@ -280,7 +410,7 @@ export function summaryMarkdown(ctx: TuneContext, results: TuneResults): string 
   blocks.push('![Cost against drop %](charts/pareto.svg)');
   blocks.push(
     `KPIs: ${KPIS.map((k) => `\`${k}\`: ${KPI_DESCRIPTIONS[k]}`).join('; ')}.\n\n` +
-      'Files: `candidates.csv`, `pareto.csv`, `best.json`, `best-hpa.yaml`, `charts/pareto.svg` (and its Vega-Lite spec), `checkpoint.jsonl`.',
+      'Files: `candidates.csv`, `pareto.csv`, `best.json`, the best policy (`best-hpa.yaml`, `best-keda.yaml`, `best-kpa.yaml`: those it uses), `charts/pareto.svg` (and its Vega-Lite spec), `checkpoint.jsonl`.',
   );
   return `${blocks.join('\n\n')}\n`;
 }
@@ -301,8 +431,7 @@ export function tuneFiles(
     { path: 'summary.md', content: summaryMarkdown(ctx, results) },
     { path: 'checkpoint.jsonl', content: checkpointText(headerOf(ctx, null), records) },
   ];
-  const hpa = bestHpaYaml(ctx, results);
-  if (hpa !== null) files.push({ path: 'best-hpa.yaml', content: hpa });
+  files.push(...bestPolicyFiles(ctx, results));
   return files.sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 

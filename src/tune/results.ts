@@ -4,7 +4,7 @@
  * and the Pareto front of cost (or replica-seconds without prices) against drop %.
  */
 import type { CandidateRecord } from './checkpoint.js';
-import type { TuneContext } from './candidates.js';
+import { REFERENCES, isReference, type TuneContext } from './candidates.js';
 import { meetsConstraint } from './space.js';
 
 export interface CandidateResult extends CandidateRecord {
@@ -13,6 +13,15 @@ export interface CandidateResult extends CandidateRecord {
   /** The constraints it misses, as `dropPercent 2.5 > 1`. */
   violations: string[];
   pareto: boolean;
+  /** KPI minus the oracle's (medians): on the front's cost axis and drop %; null without an oracle run. */
+  regret: Regret | null;
+}
+
+export interface Regret {
+  /** On the front's cost axis: cost, or replica-seconds without prices. */
+  cost: number | null;
+  /** Percentage points of drops above the oracle's. */
+  dropPercent: number | null;
 }
 
 export interface TuneResults {
@@ -22,6 +31,29 @@ export interface TuneResults {
   best: number | null;
   /** Ids on the Pareto front, by the cost axis then drop %. */
   front: number[];
+  /** The scenario's own policies, as run by the same seeds; null until recorded. */
+  baseline: CandidateRecord | null;
+  /** The oracle's run (the lower bound); null when the tune has none. */
+  oracle: CandidateRecord | null;
+  /** The baseline's regret. */
+  baselineRegret: Regret | null;
+}
+
+const diff = (a: number | null | undefined, b: number | null | undefined) =>
+  a === null || a === undefined || b === null || b === undefined ? null : Number((a - b).toFixed(6));
+
+/** A run's regret against the oracle's (null without both). */
+export function regretOf(
+  ctx: TuneContext,
+  r: CandidateRecord,
+  oracle: CandidateRecord | null,
+): Regret | null {
+  if (!oracle?.kpis || !r.kpis) return null;
+  const x = ctx.space.paretoX;
+  return {
+    cost: diff(r.kpis[x], oracle.kpis[x]),
+    dropPercent: diff(r.kpis.dropPercent, oracle.kpis.dropPercent),
+  };
 }
 
 const NEGATE: Record<string, string> = { '<=': '>', '<': '>=', '>=': '<', '>': '<=' };
@@ -53,7 +85,11 @@ export function better(ctx: TuneContext, a: CandidateRecord, b: CandidateRecord)
 }
 
 export function analyse(ctx: TuneContext, records: Iterable<CandidateRecord>): TuneResults {
-  const candidates = [...records]
+  const all = [...records];
+  const baseline = all.find((r) => r.id === REFERENCES.baseline) ?? null;
+  const oracle = all.find((r) => r.id === REFERENCES.oracle) ?? null;
+  const candidates = all
+    .filter((r) => !isReference(r.id))
     .sort((a, b) => a.id - b.id)
     .map((r): CandidateResult => {
       const violations = violationsOf(ctx, r);
@@ -62,6 +98,7 @@ export function analyse(ctx: TuneContext, records: Iterable<CandidateRecord>): T
         feasible: r.valid && r.kpis !== null && violations.length === 0,
         violations,
         pareto: false,
+        regret: regretOf(ctx, r, oracle),
       };
     });
   let best: CandidateResult | null = null;
@@ -86,5 +123,12 @@ export function analyse(ctx: TuneContext, records: Iterable<CandidateRecord>): T
     }
     i = j;
   }
-  return { candidates, best: best?.id ?? null, front };
+  return {
+    candidates,
+    best: best?.id ?? null,
+    front,
+    baseline,
+    oracle,
+    baselineRegret: baseline ? regretOf(ctx, baseline, oracle) : null,
+  };
 }

@@ -8,23 +8,27 @@
  *   budget: 40                           # candidates (random, lhs); a ceiling for grid
  *   seed: 1                              # of the random and Latin hypercube draws
  *   seedsPerCandidate: 3                 # the scenario's seed and the next ones; KPIs are medians
- *   parameters:                          # paths into the autoscaling/v2 HPA's spec
+ *   parameters:                          # PART.path: hpa (the default), keda, kpa, predictive
  *     metrics[0].target.averageValue: [0.8, 1, 1.2]
  *     behavior.scaleDown.stabilizationWindowSeconds: { min: 0, max: 600, step: 60 }
- *     autoscaler: [hpa]
+ *     keda.pollingInterval: [15, 30]
+ *     kpa.target: { min: 1, max: 4 }
+ *     autoscaler: [hpa, keda, kpa, predictive]
  *   objective: cost                      # or a list: ties go to the next
  *   constraints: ['dropPercent <= 1']
  *
  *   read (YAML with positions) -> schema (unknown keys, types) -> resolve against the scenario:
- *   services, parameter paths (tried on each service's HPA with every listed value and each range's
- *   ends), strategy and budget, objective and constraints -> TuneSpace
+ *   services, autoscalers, parameter paths (tried on the object of its part in every service and
+ *   autoscaler it applies to, with every listed value and each range's ends), strategy and budget,
+ *   objective and constraints -> TuneSpace
  */
-import { Type, type Static } from '@sinclair/typebox';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { ConfigIssue } from '../errors.js';
 import { parseDurationUs } from '../scenario/duration.js';
-import { HpaManifest } from '../scenario/k8s-schema.js';
 import { Duration, Obj } from '../scenario/schema-base.js';
 import {
+  readManifestFile,
   readMappingFile,
   type PathSegment,
   type ReadResult,
@@ -32,8 +36,21 @@ import {
 } from '../scenario/source.js';
 import type { Scenario } from '../scenario/types.js';
 import { schemaIssues } from '../scenario/validate.js';
-import { TUNABLE_AUTOSCALERS, TUNABLE_AUTOSCALER_NAMES, cloneJson, type ObjectNames } from './autoscalers.js';
-import { specPath, type Json } from './hpa-manifest.js';
+import {
+  POLICY_PARTS,
+  TUNABLE_AUTOSCALERS,
+  TUNABLE_AUTOSCALER_NAMES,
+  autoscalersWith,
+  cloneJson,
+  ownAutoscaler,
+  partShapeProblems,
+  policyPart,
+  type BaseInput,
+  type ObjectNames,
+  type PolicyPart,
+  type TunableAutoscalerName,
+} from './autoscalers.js';
+import type { Json } from './hpa-manifest.js';
 import { KPIS, isPriced, type KpiName } from './kpis.js';
 import { STRATEGIES, STRATEGY_NAMES, gridSize, type Domain, type StrategyName } from './strategies.js';
 
@@ -45,7 +62,9 @@ export const SpaceFile = Obj(
     $schema: Type.Optional(Type.String()),
     description: Type.Optional(Type.String()),
     service: Type.Optional(
-      Type.Unknown({ description: 'A service name or a list of them; default: every service with an HPA.' }),
+      Type.Unknown({
+        description: 'A service name or a list of them; default: every service with an autoscaler to tune.',
+      }),
     ),
     duration: Type.Optional(Duration),
     strategy: Type.Optional(
@@ -58,7 +77,8 @@ export const SpaceFile = Obj(
     seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 32 - 1 })),
     seedsPerCandidate: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
     parameters: Type.Record(Type.String(), Type.Unknown(), {
-      description: 'Path into the HPA spec -> a list of values, or {min, max, step?, integer?}.',
+      description:
+        'PART.path (PART: hpa, the default, keda, kpa or predictive) -> a list of values, or {min, max, step?, integer?}; autoscaler -> a list of autoscalers.',
     }),
     objective: Type.Optional(
       Type.Unknown({ description: 'A KPI to minimise, or a list (ties go to the next).' }),
@@ -76,7 +96,9 @@ export interface Parameter {
   name: string;
   /** `autoscaler` picks the registered autoscaler; `policy` sets a field of its object. */
   target: 'autoscaler' | 'policy';
-  /** Relative to the object's spec (policy parameters). */
+  /** The object a policy parameter sets a field of (its prefix); null for `autoscaler`. */
+  part: PolicyPart | null;
+  /** Relative to the part's object (its spec for manifests); empty for `autoscaler`. */
   path: PathSegment[];
   domain: Domain;
 }
@@ -128,11 +150,19 @@ export function objectNames(scenarioValue: Json, service: string): ObjectNames {
 
 const SEGMENT = /^([A-Za-z][A-Za-z0-9]*)((?:\[[0-9]+\])*)$/;
 
-/** `hpa.spec.metrics[0].target.averageValue` -> ['metrics', 0, 'target', 'averageValue']; null when malformed. */
-export function parsePath(name: string): PathSegment[] | null {
+/**
+ * `keda.triggers[0].metadata.listLength` -> part keda, ['triggers', 0, 'metadata', 'listLength'];
+ * a path without a part's prefix is the HPA's (`maxReplicas`, `hpa.spec.maxReplicas`). Manifests
+ * (hpa, keda) may also spell out `spec.`. Null when malformed.
+ */
+export function parseParameterPath(name: string): { part: PolicyPart; path: PathSegment[] } | null {
   let parts = name.split('.');
-  if (parts[0] === 'hpa') parts = parts.slice(1);
-  if (parts[0] === 'spec') parts = parts.slice(1);
+  let part: PolicyPart = 'hpa';
+  if ((POLICY_PARTS as readonly string[]).includes(parts[0])) {
+    part = parts[0] as PolicyPart;
+    parts = parts.slice(1);
+  }
+  if ((part === 'hpa' || part === 'keda') && parts[0] === 'spec') parts = parts.slice(1);
   if (parts.length === 0) return null;
   const out: PathSegment[] = [];
   for (const p of parts) {
@@ -145,7 +175,33 @@ export function parsePath(name: string): PathSegment[] | null {
       out.push(i);
     }
   }
-  return out;
+  return { part, path: out };
+}
+
+/** `hpa.spec.metrics[0].target.averageValue` -> ['metrics', 0, 'target', 'averageValue']; null when malformed or not the HPA's. */
+export function parsePath(name: string): PathSegment[] | null {
+  const p = parseParameterPath(name);
+  return p && p.part === 'hpa' ? p.path : null;
+}
+
+/** What a service's policies are made from (autoscalers.ts BaseInput). */
+export function baseInput(scenario: Scenario, scenarioValue: Json, service: string): BaseInput {
+  const svc = scenario.services.find((s) => s.name === service)!;
+  const written = (((scenarioValue.services ?? {}) as Record<string, Json>)[service] ?? {}) as Json;
+  let scaledObject: Json | null = null;
+  if (
+    svc.autoscaler?.policy === 'keda' &&
+    written.keda === undefined &&
+    typeof written.manifests === 'string'
+  ) {
+    const base = scenario.sourceFile ? dirname(resolvePath(scenario.sourceFile)) : process.cwd();
+    const read = readManifestFile(resolvePath(base, written.manifests));
+    if (read.ok)
+      scaledObject =
+        (read.docs.map((d) => d.value as Json).find((v) => v.kind === 'ScaledObject') as Json | undefined) ??
+        null;
+  }
+  return { svc, names: objectNames(scenarioValue, service), written, scaledObject };
 }
 
 type SchemaNode = {
@@ -156,12 +212,20 @@ type SchemaNode = {
   const?: unknown;
 };
 
-/** The schema of the field at `path` in an HPA object, or null when the schema has no such field. */
-function fieldSchema(path: readonly PathSegment[]): SchemaNode | null {
-  let s: SchemaNode | undefined = HpaManifest as unknown as SchemaNode;
+/** The schema of the field at `path` in an object of `schema`, or null when the schema has no such field. */
+function fieldSchema(schema: TSchema, path: readonly PathSegment[]): SchemaNode | null {
+  let s: SchemaNode | undefined = schema as unknown as SchemaNode;
   for (const seg of path) {
     if (!s) return null;
-    s = typeof seg === 'number' ? s.items : s.properties?.[seg];
+    const options: SchemaNode[] = s.anyOf ?? [s];
+    s = undefined;
+    for (const o of options) {
+      const next = typeof seg === 'number' ? o.items : o.properties?.[seg];
+      if (next) {
+        s = next;
+        break;
+      }
+    }
   }
   return s ?? null;
 }
@@ -228,15 +292,15 @@ export function resolveSpace(
   const fail = (path: PathSegment[], message: string, atKey = false) =>
     issues.push(source.issue(path, message, atKey));
 
-  // 1. Services: named ones must exist and have an HPA; by default every service with one.
-  const withHpa = scenario.services.filter((s) => s.hpa !== null).map((s) => s.name);
+  // 1. Services: named ones must exist and have an autoscaler to tune; by default every such service.
+  const tunable = scenario.services.filter((s) => ownAutoscaler(s) !== null).map((s) => s.name);
   let services: string[] = [];
   if (spec.service === undefined) {
-    services = withHpa;
+    services = tunable;
     if (services.length === 0)
       fail(
         [],
-        `the scenario ${JSON.stringify(scenario.name)} has no service with an HPA (hpa or autoscale) to tune`,
+        `the scenario ${JSON.stringify(scenario.name)} has no service with an autoscaler to tune (hpa, autoscale, keda, kpa or predictive)`,
       );
   } else {
     const named = typeof spec.service === 'string' ? [spec.service] : spec.service;
@@ -251,28 +315,33 @@ export function resolveSpace(
             at,
             `unknown service ${JSON.stringify(n)}; the scenario has ${scenario.services.map((s) => s.name).join(', ')}`,
           );
-        else if (!svc.hpa)
-          fail(at, `${n} has no HPA to tune; services with one: ${withHpa.join(', ') || '(none)'}`);
+        else if (ownAutoscaler(svc) === null)
+          fail(
+            at,
+            `${n} has no autoscaler to tune (hpa, autoscale, keda, kpa or predictive); services with one: ${tunable.join(', ') || '(none)'}`,
+          );
         else if (services.includes(n)) fail(at, `${n} is named twice`);
         else services.push(n);
       });
     }
   }
+  const inputs = new Map(services.map((n) => [n, baseInput(scenario, scenarioValue, n)]));
+  const own = (service: string) => ownAutoscaler(inputs.get(service)!.svc)!;
 
-  // 2. Parameters: a path into the policy's object and a domain; tried on every tuned service.
+  // 2. The autoscalers candidates run: the `autoscaler` parameter's list, else each service's own.
   const parameters: Parameter[] = [];
-  const names = Object.keys(spec.parameters);
-  if (names.length === 0) fail(['parameters'], 'needs at least one parameter');
-  for (const name of names) {
-    const raw = spec.parameters[name];
-    const at: PathSegment[] = ['parameters', name];
-    if (name === 'autoscaler') {
-      if (!Array.isArray(raw)) {
-        fail(at, `lists autoscalers to try; registered: ${TUNABLE_AUTOSCALER_NAMES.join(', ')}`);
-        continue;
-      }
-      let good = raw.length > 0;
-      if (!good) fail(at, 'must list at least one autoscaler');
+  let autoscalers: TunableAutoscalerName[] | null = null;
+  let autoscalersOk = true;
+  if (Object.hasOwn(spec.parameters, 'autoscaler')) {
+    const raw = spec.parameters.autoscaler;
+    const at: PathSegment[] = ['parameters', 'autoscaler'];
+    autoscalersOk = false;
+    if (!Array.isArray(raw)) {
+      fail(at, `lists autoscalers to try; registered: ${TUNABLE_AUTOSCALER_NAMES.join(', ')}`);
+    } else if (raw.length === 0) {
+      fail(at, 'must list at least one autoscaler');
+    } else {
+      let good = true;
       raw.forEach((v, i) => {
         if (typeof v !== 'string' || !(TUNABLE_AUTOSCALER_NAMES as string[]).includes(v)) {
           good = false;
@@ -280,34 +349,84 @@ export function resolveSpace(
             [...at, i],
             `${describe(v)} is not an autoscaler that can be tuned; registered: ${TUNABLE_AUTOSCALER_NAMES.join(', ')}`,
           );
+        } else if (raw.indexOf(v) !== i) {
+          good = false;
+          fail([...at, i], `${v} is listed twice`);
+        } else {
+          for (const service of services)
+            if (TUNABLE_AUTOSCALERS[v as TunableAutoscalerName].base(inputs.get(service)!) === null) {
+              good = false;
+              fail(
+                [...at, i],
+                `${service} has no ${v} in the scenario and no HPA to make one from; give it one there`,
+              );
+            }
         }
       });
-      if (good)
-        parameters.push({ name, target: 'autoscaler', path: [], domain: { kind: 'list', values: raw } });
-      continue;
+      if (good) {
+        autoscalers = raw as TunableAutoscalerName[];
+        autoscalersOk = true;
+        parameters.push({
+          name: 'autoscaler',
+          target: 'autoscaler',
+          part: null,
+          path: [],
+          domain: { kind: 'list', values: raw },
+        });
+      }
     }
-    const path = parsePath(name);
-    if (!path) {
+  }
+
+  // 3. Parameters: a path into one part's object and a domain; tried on that object in every tuned
+  //    service and autoscaler it applies to.
+  const names = Object.keys(spec.parameters).filter((n) => n !== 'autoscaler');
+  if (names.length === 0 && !Object.hasOwn(spec.parameters, 'autoscaler'))
+    fail(['parameters'], 'needs at least one parameter');
+  for (const name of names) {
+    const raw = spec.parameters[name];
+    const at: PathSegment[] = ['parameters', name];
+    const parsed = parseParameterPath(name);
+    if (!parsed) {
       fail(
         at,
-        'is not a field path; write it as in the HPA spec, e.g. metrics[0].target.averageValue or behavior.scaleDown.stabilizationWindowSeconds',
+        'is not a field path; write PART.path as in that object: metrics[0].target.averageValue or behavior.scaleDown.stabilizationWindowSeconds (the HPA), keda.pollingInterval, kpa.target, predictive.horizon',
         true,
       );
       continue;
     }
+    const { part, path } = parsed;
     const domain = parseDomain(raw, at, fail);
-    if (!domain) continue;
-    // Where the path lands in each service's object: its schema says whether a range is possible and
-    // whether the field is whole numbers; every listed value and each end of a range must fit it.
-    let ok = true;
+    if (!domain || !autoscalersOk) continue;
+    const entry = policyPart(part);
+    // The objects it lands in: one per tuned service whose candidates run an autoscaler with this part.
+    const targets: { service: string; object: Json }[] = [];
     for (const service of services) {
+      const runs = autoscalers ?? [own(service)];
+      const a = runs.find((x) => TUNABLE_AUTOSCALERS[x].parts.includes(part));
+      if (a) targets.push({ service, object: TUNABLE_AUTOSCALERS[a].base(inputs.get(service)!)![part]! });
+    }
+    if (targets.length === 0) {
+      const want = autoscalersWith(part).join(' or ');
+      fail(
+        at,
+        autoscalers
+          ? `sets ${entry.description}, and no candidate runs ${want}: add it to autoscaler: [${autoscalers.join(', ')}]`
+          : `sets ${entry.description}, and ${services.join(', ')} run(s) ${[...new Set(services.map(own))].join(', ')}: list autoscaler: [..., ${autoscalersWith(part)[0]}] to try ${want}`,
+        true,
+      );
+      continue;
+    }
+    // Where the path lands: its schema says whether a range is possible and whether the field is
+    // whole numbers; every listed value and each end of a range must fit it.
+    let ok = true;
+    for (const { service, object: base } of targets) {
       if (!ok) break;
-      const svc = scenario.services.find((s) => s.name === service)!;
-      const base = TUNABLE_AUTOSCALERS.hpa.base(svc, objectNames(scenarioValue, service))!;
-      const full = ['spec', ...specPath(base.spec as Json, path)];
-      const numeric = numericKind(fieldSchema(full));
+      const label = `${service}'s ${PART_LABEL[part]}`;
+      const full = entry.fullPath(base, path);
+      const field = fieldSchema(entry.schema, full);
+      const numeric = entry.integerField?.(full) ? 'integer' : numericKind(field);
       if (domain.kind === 'range') {
-        if (fieldSchema(full) && !numeric) {
+        if (field && !numeric) {
           fail(at, `${fieldLabel(full)} does not take numbers; give a list of values`);
           ok = false;
           break;
@@ -323,17 +442,17 @@ export function resolveSpace(
             ];
       for (const p of probes) {
         const object = cloneJson(base);
-        const missing = TUNABLE_AUTOSCALERS.hpa.set(object, path, p.value);
+        const missing = entry.set(object, path, p.value);
         if (missing) {
-          fail(at, `${service}'s HPA: ${missing}`, true);
+          fail(at, `${label}: ${missing}`, true);
           ok = false;
           break;
         }
-        const shape = TUNABLE_AUTOSCALERS.hpa.shapeProblems(object);
+        const shape = partShapeProblems(part, object);
         if (shape.length > 0) {
-          const unknownKey = shape.find((s) => /unknown key/.test(s));
-          if (unknownKey) fail(at, `${service}'s HPA has no such field: ${unknownKey}`, true);
-          else fail(p.where, `${service}'s HPA: ${shape[0]}`);
+          const unknownKey = shape.find((x) => /unknown key/.test(x));
+          if (unknownKey) fail(at, `${label} has no such field: ${unknownKey}`, true);
+          else fail(p.where, `${label}: ${shape[0]}`);
           ok = false;
           break;
         }
@@ -343,13 +462,17 @@ export function resolveSpace(
       fail(at, `holds no whole number between min ${domain.min} and max ${domain.max}`);
       ok = false;
     }
-    if (ok) parameters.push({ name, target: 'policy', path, domain });
+    if (ok) parameters.push({ name, target: 'policy', part, path, domain });
   }
 
-  // 3. Strategy and budget.
+  const order = Object.keys(spec.parameters);
+  parameters.sort((x, y) => order.indexOf(x.name) - order.indexOf(y.name));
+
+  // 4. Strategy and budget.
   const strategy: StrategyName = spec.strategy ?? 'grid';
   const budget = spec.budget ?? null;
   if (issues.length === 0) {
+    const groups = candidateGroups(parameters, budget ?? 0);
     if (strategy === 'grid') {
       parameters.forEach((p) => {
         if (p.domain.kind === 'range' && p.domain.step === null && !p.domain.integer)
@@ -358,7 +481,7 @@ export function resolveSpace(
             'a grid needs a step for a range of fractional values (or use strategy: random or lhs)',
           );
       });
-      const size = gridSize(parameters.map((p) => p.domain));
+      const size = groups.reduce((n, g) => n + gridSize(g.params.map((i) => parameters[i].domain)), 0);
       if (issues.length === 0 && size > (budget ?? MAX_CANDIDATES))
         fail(
           budget !== null ? ['budget'] : ['parameters'],
@@ -366,10 +489,12 @@ export function resolveSpace(
         );
     } else if (budget === null) {
       fail(['strategy'], `${strategy} needs a budget: how many candidates to draw`);
+    } else if (groups.length > budget) {
+      fail(['budget'], `must be at least the ${groups.length} autoscalers listed: each gets a share`);
     }
   }
 
-  // 4. Objective, constraints, the front's axes.
+  // 5. Objective, constraints, the front's axes.
   const priced = isPriced(scenario);
   let objective: KpiName[] = [priced ? 'cost' : 'replicaSeconds'];
   if (spec.objective !== undefined) {
@@ -423,6 +548,40 @@ export function resolveSpace(
       constraints,
     },
   };
+}
+
+const PART_LABEL: Record<PolicyPart, string> = {
+  hpa: 'HPA',
+  keda: 'ScaledObject',
+  kpa: 'kpa settings',
+  predictive: 'predictive settings',
+};
+
+/** One autoscaler's share of the candidates: the parameters that vary in it and how many to draw. */
+export interface CandidateGroup {
+  /** The `autoscaler` value of its candidates; null without an `autoscaler` parameter (each service's own). */
+  autoscaler: TunableAutoscalerName | null;
+  /** Indices of the policy parameters that apply to it; the others are empty (null) in its candidates. */
+  params: number[];
+  /** Its share of a random or lhs budget. */
+  budget: number;
+}
+
+/**
+ * The candidates' groups: without an `autoscaler` parameter one, where every parameter varies; with
+ * one, a group per listed autoscaler (in its order) where only the parameters of its parts vary, and
+ * a random or lhs budget split evenly (the first ones get what does not divide).
+ */
+export function candidateGroups(parameters: readonly Parameter[], budget: number): CandidateGroup[] {
+  const auto = parameters.find((p) => p.target === 'autoscaler');
+  const policy = parameters.flatMap((p, i) => (p.target === 'policy' ? [i] : []));
+  if (!auto || auto.domain.kind !== 'list') return [{ autoscaler: null, params: policy, budget }];
+  const list = auto.domain.values as TunableAutoscalerName[];
+  return list.map((a, k) => ({
+    autoscaler: a,
+    params: policy.filter((i) => TUNABLE_AUTOSCALERS[a].parts.includes(parameters[i].part!)),
+    budget: Math.floor(budget / list.length) + (k < budget % list.length ? 1 : 0),
+  }));
 }
 
 function fieldLabel(path: readonly PathSegment[]): string {

@@ -14,6 +14,8 @@
 import { randomStream } from '../engine/rng.js';
 
 export type ParamValue = number | string;
+/** A candidate's value of a parameter; null where the parameter does not apply (another autoscaler's). */
+export type CandidateValue = ParamValue | null;
 
 export type Domain =
   | { kind: 'list'; values: ParamValue[] }
@@ -25,6 +27,8 @@ export interface StrategyInput {
   domains: Domain[];
   budget: number;
   seed: number;
+  /** Names the draws' streams apart for groups of one space (an autoscaler's share); '' or absent: none. */
+  stream?: string;
 }
 
 export interface Strategy {
@@ -89,17 +93,17 @@ const grid: Strategy = {
 
 const random: Strategy = {
   description: 'budget candidates, each value drawn uniformly (seeded)',
-  generate({ domains, budget, seed }) {
-    const rng = randomStream(seed, 'tune:random');
+  generate({ domains, budget, seed, stream }) {
+    const rng = randomStream(seed, stream ? `tune:random:${stream}` : 'tune:random');
     return Array.from({ length: budget }, () => domains.map((d) => valueAt(d, rng.next())));
   },
 };
 
 const lhs: Strategy = {
   description: 'Latin hypercube: budget candidates, every stratum of every parameter used once (seeded)',
-  generate({ names, domains, budget, seed }) {
+  generate({ names, domains, budget, seed, stream }) {
     const columns = domains.map((d, p) => {
-      const rng = randomStream(seed, `tune:lhs:${names[p]}`);
+      const rng = randomStream(seed, `tune:lhs:${stream ? `${stream}:` : ''}${names[p]}`);
       const strata = Array.from({ length: budget }, (_, k) => k);
       // Fisher-Yates: a uniform random order of the strata.
       for (let k = budget - 1; k > 0; k--) {

@@ -1,7 +1,8 @@
 /**
  * Running a tune's candidates, resumably, on worker threads:
  *
- *   context (candidates) -> this shard's share (id mod N)
+ *   context (candidates; the baseline and oracle runs, ids -1 and -2) -> this shard's share (id mod N;
+ *   the references with shard 0)
  *   -> the records a checkpoint already holds (the live one, or a finished folder's)
  *   -> for each candidate left, in id order: invalid policy -> recorded at once;
  *                                           valid -> a job for the pool
@@ -13,7 +14,13 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { DataError } from '../errors.js';
 import { runPool } from '../parallel/pool.js';
 import type { Scenario } from '../scenario/types.js';
-import { applyCandidate, type TuneContext } from './candidates.js';
+import {
+  applyCandidate,
+  isReference,
+  referenceIds,
+  referenceScenario,
+  type TuneContext,
+} from './candidates.js';
 import {
   CheckpointWriter,
   inShard,
@@ -58,7 +65,10 @@ export async function runCandidates(
   ctx: TuneContext,
   options: RunCandidatesOptions,
 ): Promise<Map<number, CandidateRecord>> {
-  const share = ctx.candidates.filter((c) => inShard(c.id, options.shard));
+  // The reference runs (baseline, oracle) first, then the candidates.
+  const share = [...referenceIds(ctx).map((id) => ({ id, values: [] })), ...ctx.candidates].filter((c) =>
+    inShard(c.id, options.shard),
+  );
   const header = headerOf(ctx, options.shard);
   // 1. What is already done.
   let records = new Map<number, CandidateRecord>();
@@ -114,7 +124,9 @@ export async function runCandidates(
     const jobs: { id: number; job: EvaluateJob }[] = [];
     for (const c of share) {
       if (records.has(c.id)) continue;
-      const applied = applyCandidate(scenario, ctx, c);
+      const applied = isReference(c.id)
+        ? { ok: true as const, scenario: referenceScenario(scenario, ctx, c.id) }
+        : applyCandidate(scenario, ctx, c);
       if (!applied.ok)
         record({
           id: c.id,
@@ -134,8 +146,9 @@ export async function runCandidates(
         workers: options.workers,
         inline: evaluateCandidate,
         onDone: (k, e) => {
-          const c = ctx.candidates[jobs[k].id];
-          record({ id: c.id, values: c.values, valid: true, problems: [], kpis: e.kpis, perSeed: e.perSeed });
+          const id = jobs[k].id;
+          const values = isReference(id) ? [] : ctx.candidates[id].values;
+          record({ id, values, valid: true, problems: [], kpis: e.kpis, perSeed: e.perSeed });
         },
       },
     );

@@ -130,6 +130,7 @@ function contextFor(
 const list = (name: string, path: (string | number)[]): Parameter => ({
   name,
   target: 'policy',
+  part: 'hpa',
   path,
   domain: { kind: 'list', values: [0] },
 });

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { formatIssue } from '../../src/errors.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { readScenarioFile } from '../../src/scenario/source.js';
-import { buildContext } from '../../src/tune/candidates.js';
+import { applyCandidate, buildContext } from '../../src/tune/candidates.js';
 import { parseConstraint, parsePath, readSpaceFile, resolveSpace } from '../../src/tune/space.js';
 import { STRATEGIES, gridSize, type Domain } from '../../src/tune/strategies.js';
 
@@ -177,8 +177,8 @@ test('bad spaces: every problem at file:line:col with the field', () => {
     ],
     [
       'an unknown autoscaler, with the registered ones',
-      'parameters:\n  maxReplicas: [2]\n  autoscaler: [hpa, keda]\n',
-      /^space\.yaml:3:21 parameters\.autoscaler\[1\]: "keda" is not an autoscaler that can be tuned; registered: hpa$/,
+      'parameters:\n  maxReplicas: [2]\n  autoscaler: [hpa, oracle]\n',
+      /^space\.yaml:3:21 parameters\.autoscaler\[1\]: "oracle" is not an autoscaler that can be tuned; registered: hpa, keda, kpa, predictive$/,
     ],
     [
       'an unknown service',
@@ -225,6 +225,36 @@ test('bad spaces: every problem at file:line:col with the field', () => {
       'parameters:\n  "metrics[0]..target": [1]\n',
       /^space\.yaml:2:3 parameters\.metrics\[0\]\.\.target: is not a field path/,
     ],
+    [
+      "a ScaledObject field KEDA's spec does not have",
+      'parameters:\n  autoscaler: [hpa, keda]\n  keda.pollingIntervall: [10]\n',
+      /^space\.yaml:3:3 parameters\.keda\.pollingIntervall: people's ScaledObject has no such field/,
+    ],
+    [
+      'a kpa setting with no kpa candidate',
+      'parameters:\n  autoscaler: [hpa, keda]\n  kpa.target: [1, 2]\n',
+      /^space\.yaml:3:3 parameters\.kpa\.target: sets the kpa: settings, and no candidate runs kpa: add it to autoscaler: \[hpa, keda\]/,
+    ],
+    [
+      'a keda setting without an autoscaler list, on an HPA service',
+      'parameters:\n  keda.pollingInterval: [10]\n',
+      /^space\.yaml:2:3 parameters\.keda\.pollingInterval: sets the KEDA ScaledObject's spec, and people run\(s\) hpa: list autoscaler: \[\.\.\., keda\]/,
+    ],
+    [
+      'an autoscaler listed twice',
+      'parameters:\n  autoscaler: [kpa, kpa]\n',
+      /^space\.yaml:2:21 parameters\.autoscaler\[1\]: kpa is listed twice/,
+    ],
+    [
+      'a kpa value out of its range',
+      'parameters:\n  autoscaler: [kpa]\n  kpa.panicThresholdPercentage: [100]\n',
+      /^space\.yaml:3:34 parameters\.kpa\.panicThresholdPercentage\[0\]: people's kpa settings: panicThresholdPercentage: must be/,
+    ],
+    [
+      'a random budget smaller than the autoscalers listed',
+      'strategy: random\nbudget: 1\nparameters:\n  autoscaler: [hpa, kpa]\n  kpa.target: { min: 1, max: 4 }\n',
+      /^space\.yaml:2:9 budget: must be at least the 2 autoscalers listed/,
+    ],
   ];
   const wrong: string[] = [];
   for (const [name, yaml, want] of rows) {
@@ -233,4 +263,59 @@ test('bad spaces: every problem at file:line:col with the field', () => {
     else if (!want.test(r.issues[0])) wrong.push(`${name}: ${r.issues.join(' | ')}`);
   }
   assert.deepEqual(wrong, []);
+});
+
+test('candidates with several autoscalers: a group each, only its own parameters varying, the rest empty', () => {
+  const r = resolveText(
+    'strategy: lhs\nbudget: 7\nparameters:\n  maxReplicas: [3, 4]\n  autoscaler: [hpa, kpa, predictive, keda]\n  kpa.target: { min: 1, max: 8 }\n  predictive.horizon: [10, 20]\n',
+  );
+  assert.ok(r.ok, r.ok ? '' : r.issues.join('\n'));
+  const ctx = buildContext(r.scenario, r.space, r.value);
+  const by = (a: string) => ctx.candidates.filter((c) => c.values[1] === a).map((c) => c.values);
+  // 7 split as 2, 2, 2, 1; keda has no parameter of its own: its base ScaledObject, once.
+  assert.deepEqual(
+    ['hpa', 'kpa', 'predictive', 'keda'].map((a) => by(a).length),
+    [2, 2, 2, 1],
+  );
+  for (const v of by('hpa')) assert.ok(v[0] !== null && v[2] === null && v[3] === null);
+  for (const v of by('kpa')) assert.ok(v[0] === null && typeof v[2] === 'number' && v[3] === null);
+  for (const v of by('predictive')) assert.ok(v[0] !== null && v[2] === null && v[3] !== null);
+  assert.deepEqual(by('keda'), [[null, 'keda', null, null]]);
+  // The kpa candidates start from Knative's defaults with the HPA's bounds.
+  const base = ctx.bases[0];
+  assert.equal(base.autoscaler, 'hpa');
+  assert.equal(base.policies.kpa!.kpa!.minScale, 1);
+  assert.equal(base.policies.kpa!.kpa!.maxScale, 4);
+  assert.equal(base.policies.keda!.keda!.kind, 'ScaledObject');
+});
+
+test('applyCandidate: keda, kpa and predictive candidates run those autoscalers; a KPA the loader refuses is invalid', () => {
+  const r = resolveText(
+    'parameters:\n  autoscaler: [keda, kpa, predictive]\n  keda.minReplicaCount: [2]\n  keda.triggers[0].metadata.listLength: [7]\n  kpa.minScale: [5]\n  predictive.horizon: [12]\n',
+  );
+  assert.ok(r.ok, r.ok ? '' : r.issues.join('\n'));
+  const ctx = buildContext(r.scenario, r.space, r.value);
+  assert.deepEqual(
+    ctx.candidates.map((c) => c.values[0]),
+    ['keda', 'kpa', 'predictive'],
+  );
+  const [keda, kpa, predictive] = ctx.candidates.map((c) => applyCandidate(r.scenario, ctx, c));
+  assert.ok(keda.ok);
+  const k = keda.scenario.services[0];
+  assert.equal(k.hpa, null);
+  assert.equal(k.autoscaler?.policy, 'keda');
+  if (k.autoscaler?.policy === 'keda') {
+    assert.equal(k.autoscaler.keda.minReplicaCount, 2);
+    assert.deepEqual(
+      k.autoscaler.keda.triggers.map((t) => (t.type === 'redis' ? [t.listName, t.listLength] : null)),
+      [['queue_people', 7]],
+    );
+    assert.equal(k.autoscaler.keda.hpa.maxReplicas, 4); // the HPA's bounds
+  }
+  assert.deepEqual(kpa, { ok: false, problems: ['people: kpa.minScale: must not exceed maxScale (5 > 4)'] });
+  assert.ok(predictive.ok);
+  const p = predictive.scenario.services[0];
+  assert.deepEqual(p.hpa, r.scenario.services[0].hpa);
+  assert.equal(p.autoscaler?.policy, 'predictive');
+  if (p.autoscaler?.policy === 'predictive') assert.equal(p.autoscaler.predictive.horizonSeconds, 12);
 });
