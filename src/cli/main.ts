@@ -41,6 +41,16 @@ await yargs(argv)
         })
         .option('json', { type: 'boolean', describe: 'Print summary.json to stdout and nothing else' })
         .option('quiet', { type: 'boolean', describe: 'Print nothing on success' })
+        .option('openmetrics', {
+          type: 'string',
+          describe:
+            'Also write the run as OpenMetrics text (seed metric names, Kubernetes labels) for promtool tsdb create-blocks-from openmetrics',
+        })
+        .option('openmetrics-start', {
+          type: 'string',
+          describe:
+            'Wall time of simulated time 0 in that file: Unix seconds or RFC 3339 (default 2026-01-01T00:00:00Z)',
+        })
         .option('report', {
           type: 'boolean',
           default: true,
@@ -52,7 +62,15 @@ await yargs(argv)
         .example('$0 simulate scenarios/seed-manual-scale.yaml --json > summary.json', '')
         .example('$0 simulate scenarios/mmck.yaml --duration 24h --no-report', '')
         .example('$0 simulate --seeds 20', 'medians and p5-p95 bands over seeds 1-20'),
-    (a) => run(async () => (await import('./simulate.js')).runSimulate(a), debug),
+    (a) =>
+      run(
+        async () =>
+          (await import('./simulate.js')).runSimulate({
+            ...a,
+            openmetricsStart: a['openmetrics-start'] as string | undefined,
+          }),
+        debug,
+      ),
   )
   .command(
     'plan <file>',
