@@ -79,16 +79,87 @@ function lineCol(text: string, offset: number): string {
   return `${line}:${col}`;
 }
 
+/**
+ * Where JSON text stops being valid (V8's message does not always say): a recursive-descent scan,
+ * run only after JSON.parse has failed.
+ */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && ' \t\r\n'.includes(text[i])) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail();
+        str();
+        ws();
+        if (text[i] !== ':') fail();
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') (i++, 0);
+        else if (text[i] === '}') return void i++;
+        else fail();
+      }
+    } else if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') (i++, 0);
+        else if (text[i] === ']') return void i++;
+        else fail();
+      }
+    } else if (c === '"') str();
+    else {
+      const m = /^(-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?|true|false|null)/.exec(
+        text.slice(i, i + 64),
+      );
+      if (!m) fail();
+      i += m![0].length;
+    }
+  };
+  const str = () => {
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text[i] === '\\') i++;
+      else if (text.charCodeAt(i) < 0x20) fail();
+      i++;
+    }
+    if (i >= text.length) fail();
+    i++;
+  };
+  try {
+    value();
+    ws();
+    return i;
+  } catch (at) {
+    return typeof at === 'number' ? at : 0;
+  }
+}
+
 /** A query_range (or query) response body. */
 export function importJson(file: string, text: string, into: SeriesBuilder, fallbackName?: string): void {
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
+    const msg = (e as Error).message.split('\n')[0];
     const pos = /position (\d+)/.exec(msg);
-    const where = pos ? `:${lineCol(text, Number(pos[1]))}` : '';
-    throw new DataError(`${file}${where}: not valid JSON (${msg})`);
+    const offset = pos ? Number(pos[1]) : jsonErrorOffset(text);
+    throw new DataError(`${file}:${lineCol(text, offset)}: not valid JSON (${msg.replace(/, ".*$/, '')})`);
   }
   const responses = Array.isArray(body) ? body : [body];
   responses.forEach((r, k) =>
