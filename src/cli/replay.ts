@@ -151,7 +151,7 @@ async function fetchLive(
 async function record(
   args: ReplayArgs,
   mapping: Mapping,
-  window: { fromS?: number; toS?: number; stepS?: number },
+  window: { fromS?: number; toS?: number; stepS?: number; holdS?: number },
 ): Promise<{
   series: ReturnType<SeriesBuilder['finish']>['series'];
   warnings: ReplayWarning[];
@@ -167,7 +167,7 @@ async function record(
     const fromS = window.fromS ?? toS - 3600;
     if (!(toS > fromS)) throw optionIssue('--to', 'must be after --from');
     await fetchLive(args.metrics[0], mapping, fromS, toS, stepS, args, builder);
-    window = { fromS, toS, stepS };
+    window = { fromS, toS, stepS, holdS: stepS / 2 };
   } else for (const f of args.metrics) readMetricsFile(f, builder);
   const { series, warnings } = builder.finish(mapping.staleAfterS);
   return { series, warnings, window };

@@ -38,6 +38,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class PrometheusClient {
   private readonly base: URL;
+  private basic: string | null = null;
   private readonly o: Required<Omit<PrometheusClientOptions, 'token' | 'onRetry'>> & PrometheusClientOptions;
 
   constructor(url: string, options: PrometheusClientOptions = {}) {
@@ -51,6 +52,13 @@ export class PrometheusClient {
       throw new DataError(`--metrics: ${u.protocol} is not http: or https:`);
     u.search = '';
     u.hash = '';
+    // user:password in the URL becomes Basic auth and leaves the URL (so no message can show it).
+    if (u.username || u.password)
+      this.basic = Buffer.from(
+        `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`,
+      ).toString('base64');
+    u.username = '';
+    u.password = '';
     if (!u.pathname.endsWith('/')) u.pathname += '/';
     this.base = u;
     this.o = { timeoutS: 30, retries: 3, backoffS: 0.5, maxPoints: 10_000, ...options };
@@ -109,6 +117,7 @@ export class PrometheusClient {
     for (let hops = 0; ; hops++) {
       const headers: Record<string, string> = { Accept: 'application/json' };
       if (this.o.token) headers.Authorization = `Bearer ${this.o.token}`;
+      else if (this.basic) headers.Authorization = `Basic ${this.basic}`;
       let res: Response;
       let text: string;
       try {
@@ -136,7 +145,7 @@ export class PrometheusClient {
       }
       if (res.status === 401 || res.status === 403)
         throw new DataError(
-          `${this.where}: ${res.status} ${res.status === 401 ? 'Unauthorized' : 'Forbidden'}: the server wants credentials${this.o.token ? '; the bearer token given was refused' : ': give a bearer token with --token-file or INFERSCALE_PROMETHEUS_TOKEN'}`,
+          `${this.where}: ${res.status} ${res.status === 401 ? 'Unauthorized' : 'Forbidden'}: the server wants credentials${this.o.token || this.basic ? '; the credentials given were refused' : ': give a bearer token with --token-file or INFERSCALE_PROMETHEUS_TOKEN'}`,
         );
       if (res.status === 429 || res.status >= 500) {
         // Prometheus answers 503 while it starts, 500s on internal errors: worth another try.

@@ -48,6 +48,11 @@ export interface GridOptions {
   fromS?: number;
   toS?: number;
   stepS?: number;
+  /**
+   * How long a sample holds on the grid (default the mapping's staleAfter). Range-query answers are
+   * already evaluated on the grid, with Prometheus' staleness applied: they hold for no longer than a step.
+   */
+  holdS?: number;
 }
 
 function medianSpacing(series: Series[]): number {
@@ -111,7 +116,7 @@ export function buildGrid(
   if (steps > 10_000_000)
     throw new DataError(`the window holds ${steps} steps of ${stepS} s: more than 10000000`);
   const grid = (k: number) => t0 + k * stepS;
-  const stale = mapping.staleAfterS;
+  const stale = options.holdS ?? mapping.staleAfterS;
 
   const sample = (s: Series): (number | null)[] => {
     const out: (number | null)[] = new Array(steps + 1);

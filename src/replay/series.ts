@@ -205,7 +205,7 @@ export function valueAt(
 ): { value: number | null; cursor: number } {
   let i = from;
   while (i + 1 < s.t.length && s.t[i + 1] <= at) i++;
-  if (i >= s.t.length || s.t[i] > at || at - s.t[i] > staleAfterS) return { value: null, cursor: i };
+  if (i >= s.t.length || s.t[i] > at || at - s.t[i] > staleAfterS + 1e-6) return { value: null, cursor: i };
   return { value: s.v[i], cursor: i };
 }
 
