@@ -408,8 +408,9 @@ async function follow(args: ReplayArgs, loaded: Loaded, outDir: string, name: st
   process.once('SIGINT', onSignal);
   try {
     for (let n = 0; n < polls && !stop; n++) {
-      if (n > 0) await new Promise((r) => setTimeout(r, intervalS * 1000));
-      const toS = args.to !== undefined && n === 0 ? time('--to', args.to)! : Date.now() / 1000;
+      if (n > 0 && args.to === undefined) await new Promise((r) => setTimeout(r, intervalS * 1000));
+      // With --to, polls walk recorded history from there as if it were now (a shadow run over the past).
+      const toS = args.to !== undefined ? time('--to', args.to)! + n * intervalS : Date.now() / 1000;
       const o = await replayOnce(
         { ...args, from: String(toS - windowS), to: String(toS), quiet: true },
         loaded,

@@ -120,6 +120,63 @@ test('simulate -> OpenMetrics -> promtool -> Prometheus -> replay recovers the s
     readFileSync(join(fromFile, 'calibrated.yaml'), 'utf8'),
   );
 
+  // Shadow mode over the recorded history (--to walks it as if it were now): a candidate HPA beside
+  // what the cluster did, at each poll.
+  const candidate = join(dir, 'candidate.yaml');
+  writeFileSync(
+    candidate,
+    [
+      'apiVersion: autoscaling/v2',
+      'kind: HorizontalPodAutoscaler',
+      'metadata: { name: car, annotations: { inferscale.io/service: car } }',
+      'spec:',
+      '  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: ei-infer-car-app }',
+      '  minReplicas: 1',
+      '  maxReplicas: 8',
+      '  metrics:',
+      '    - type: Pods',
+      '      pods: { metric: { name: ei_scale_ratio }, target: { type: AverageValue, averageValue: 1 } }',
+      '',
+    ].join('\n'),
+  );
+  const shadow = cli([
+    'replay',
+    RECORDED,
+    '--metrics',
+    prometheus.url,
+    '--step',
+    '1s',
+    '--mapping',
+    mapping,
+    '--out',
+    join(dir, 'follow'),
+    '--follow',
+    '--polls',
+    '2',
+    '--interval',
+    '1m',
+    '--window',
+    '4m',
+    '--to',
+    String(T0 + 300),
+    '--candidate',
+    candidate,
+  ]);
+  assert.equal(shadow.status, 0, shadow.stderr);
+  const polls = shadow.stdout.split('\n').filter((l) => /^2026-/.test(l));
+  assert.deepEqual(polls, ['2026-01-01T00:05:00Z', '2026-01-01T00:06:00Z']);
+  // The cluster had 6 car replicas from 5 min (fixture: scaled to 6 at 5m) and 3 face replicas.
+  assert.equal(
+    shadow.stdout.match(/car: cluster 6 replicas; candidate policy \d+/g)?.length,
+    2,
+    shadow.stdout,
+  );
+  assert.equal(
+    shadow.stdout.match(/face: cluster 3 replicas; candidate policy 3/g)?.length,
+    2,
+    shadow.stdout,
+  );
+
   // Prometheus stops: the same replay fails clearly, exit 2, after its retries.
   await prometheus.stop();
   const down = cli([
