@@ -79,7 +79,6 @@ export function fidelityChart(
           field: 'time',
           type: 'quantitative',
           title: i === services.length - 1 ? `time (${unit.label})` : null,
-          axis: { format: '~g' },
           scale: { domain: [0, Number((end / unit.seconds).toPrecision(6))], nice: false },
         },
         y: {

@@ -108,6 +108,10 @@ test('simulate -> OpenMetrics -> promtool -> Prometheus -> replay recovers the s
       s.measures.infer_fps.mapePercent < 5,
       `${s.service} infer FPS MAPE ${s.measures.infer_fps.mapePercent}%`,
     );
+    assert.ok(
+      s.measures.drop_fps.mapePercent < 5,
+      `${s.service} drop FPS MAPE ${s.measures.drop_fps.mapePercent}%`,
+    );
   }
   // What the file itself gives.
   const fromFile = join(dir, 'file');

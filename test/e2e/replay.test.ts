@@ -108,6 +108,10 @@ test('replay of an OpenMetrics recording recovers the per-replica FPS and start 
       s.measures.infer_fps.mapePercent < 5,
       `${s.service} infer FPS MAPE ${s.measures.infer_fps.mapePercent}%`,
     );
+    assert.ok(
+      s.measures.drop_fps.mapePercent < 5,
+      `${s.service} drop FPS MAPE ${s.measures.drop_fps.mapePercent}%`,
+    );
   }
   for (const f of [
     'calibrated.yaml',
