@@ -147,6 +147,7 @@ export function buildGrid(
         message: `no replica count for service ${service}`,
       });
     const pods = new Map<string, PodRecording>();
+    const lastSample = new Map<string, number>();
     for (const s of podSeries) {
       if (serviceOf(s) !== service) continue;
       const name = s.labels.pod;
@@ -158,6 +159,9 @@ export function buildGrid(
         pods.set(name, p);
       }
       p.firstS = Math.min(p.firstS, s.t[inWindow]);
+      let last = s.t.length - 1;
+      while (last > 0 && s.t[last] > grid(steps) + 1e-9) last--;
+      lastSample.set(name, Math.max(lastSample.get(name) ?? -Infinity, s.t[last]));
       if (s.name === m.inferFps) p.infer = sample(s);
       else p.drop = sample(s);
     }
@@ -191,6 +195,28 @@ export function buildGrid(
       streams = sampled[0].map((_, k) =>
         sampled.some((x) => x[k] !== null) ? sampled.reduce((a, x) => a + (x[k] ?? 0), 0) : null,
       );
+    }
+    // A pod whose series stops while its Deployment keeps its replica count went stale (its
+    // scrapes failed, or it vanished unseen): said, since its load is then missing from the sums.
+    const near = Math.ceil(stale / stepS) + 1;
+    for (const p of podList) {
+      const lastS = lastSample.get(p.name)!;
+      if (lastS >= grid(steps) - stale) continue;
+      const k = Math.round((lastS - t0) / stepS);
+      let fell = false;
+      for (let j = Math.max(1, k - near); j <= Math.min(steps, k + near) && !fell; j++) {
+        const a = replicas[j - 1];
+        const b = replicas[j];
+        if (a !== null && b !== null && b < a) fell = true;
+      }
+      if (!fell)
+        warnings.push({
+          kind: 'stale',
+          series: `${m.inferFps}{pod=${JSON.stringify(p.name)}}`,
+          ranges: [{ fromS: lastS, toS: grid(steps) }],
+          count: 1,
+          message: `the pod's series ends while ${deployment} kept its replicas (a failing scrape, or a pod gone unseen): no value after it`,
+        });
     }
     out.push({ service, deployment, replicas, inferFps, dropFps, streams, pods: podList });
   }

@@ -18,7 +18,7 @@ export interface Series {
 }
 
 export interface ReplayWarning {
-  kind: 'out-of-order' | 'duplicate' | 'nan' | 'inf' | 'gap' | 'counter-reset' | 'no-data';
+  kind: 'out-of-order' | 'duplicate' | 'nan' | 'inf' | 'gap' | 'counter-reset' | 'stale' | 'no-data';
   /** The series as PromQL writes it: name{labels}. */
   series: string;
   /** Affected time ranges, Unix seconds. */

@@ -79,6 +79,7 @@ test('replay of an OpenMetrics recording recovers the per-replica FPS and start 
   const out = join(dir, 'om');
   const r = cli(['replay', RECORDED, '--metrics', om, '--mapping', mapping, '--out', out]);
   assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '', 'a clean recording (pods going at scale-downs included) gives no warning');
   const cal = JSON.parse(readFileSync(join(out, 'calibration.json'), 'utf8'));
   const byName = Object.fromEntries(cal.services.map((s: { service: string }) => [s.service, s]));
   within(byName.car.replicaFps.value, 10, 0.05, 'car replica FPS');
@@ -238,6 +239,12 @@ test('NaN, +Inf, out-of-order and duplicate samples are warnings with their rang
   body[nanAt] = body[nanAt].replace(/ \S+ (\d+)$/, ' NaN $1');
   const infAt = pick(face, 101);
   body[infAt] = body[infAt].replace(/ \S+ (\d+)$/, ' +Inf $1');
+  // face-app-1's series stops at 500 s while face keeps 3 replicas: stale.
+  const stale = /^ei_(infer|drop)_fps\{.*face-app-1/;
+  for (let i = body.length - 1; i >= 0; i--) {
+    const t = Number(body[i].split(' ').pop());
+    if (stale.test(body[i]) && t > T0 + 500) body.splice(i, 1);
+  }
   // A sample moved later in the file (out of order) and one duplicated.
   const late = pick(face, 200);
   const moved = body.splice(late, 1)[0];
@@ -265,7 +272,12 @@ test('NaN, +Inf, out-of-order and duplicate samples are warnings with their rang
     'inf',
     'nan',
     'out-of-order',
+    'stale',
   ]);
+  assert.match(
+    r.stderr,
+    /warning: ei_infer_fps\{pod="ei-infer-face-app-1"\}: the pod's series ends while ei-infer-face-app kept its replicas .* at 2026-01-01T00:08:20Z\.\.2026-01-01T00:10:00Z/,
+  );
   // The dropped samples leave a gap longer than staleAfter (2 s), said with its range.
   assert.match(
     r.stderr,
