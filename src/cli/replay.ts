@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
 import { ConfigError, DataError } from '../errors.js';
 import { simulate } from '../model/simulate.js';
-import { renderSvg } from '../report/svg.js';
+import { startSvgWorker, type SvgRenderer } from '../report/svg.js';
 import { specJson } from '../report/render.js';
 import { markdownTable } from '../report/format.js';
 import { parseDurationUs } from '../scenario/duration.js';
@@ -281,6 +281,23 @@ async function replayOnce(
   };
   if (window.fromS !== undefined && window.toS !== undefined && !(window.toS > window.fromS))
     throw optionIssue('--to', 'must be after --from');
+  // The chart renderer loads vega on another thread while this one imports and simulates.
+  const renderer = startSvgWorker();
+  try {
+    return await replayWith(args, loaded, outDir, name, window, renderer);
+  } finally {
+    await renderer.close();
+  }
+}
+
+async function replayWith(
+  args: ReplayArgs,
+  loaded: Loaded,
+  outDir: string,
+  name: string,
+  window: { fromS?: number; toS?: number; stepS?: number },
+  renderer: SvgRenderer,
+): Promise<ReplayOutcome> {
   const rec = await record(args, loaded.mapping, window);
   const names = loaded.scenario.services.map((s) => s.name);
   const grid = buildGrid(rec.series, rec.warnings, loaded.mapping, names, rec.window);
@@ -300,7 +317,7 @@ async function replayOnce(
   const charts = await Promise.all(
     MEASURES.map(async (m) => {
       const c = fidelityChart(fid, m, grid.stepS);
-      const { svg } = await renderSvg(c.spec, `replay-${c.name}`);
+      const { svg } = await renderer.render(c.spec, `replay-${c.name}`);
       return [
         { path: `charts/${c.name}.vl.json`, content: specJson(c.spec) },
         { path: `charts/${c.name}.svg`, content: svg },
