@@ -30,7 +30,16 @@ await yargs(argv)
         .positional('file', { type: 'string', describe: 'Scenario file (YAML or JSON)' })
         .option('seed', { type: 'number', describe: "Override the scenario's seed" })
         .option('duration', { type: 'string', describe: 'Override the duration (90s, 5m, 1h)' })
+        .option('step', { type: 'string', describe: "Override the time series' step (1s, 1m)" })
         .option('out', { type: 'string', describe: 'Report folder (default reports/<scenario name>)' })
+        .option('max-events', {
+          type: 'number',
+          describe: 'Refuse a run estimated to process more events than this (default 1e10)',
+        })
+        .option('max-rows', {
+          type: 'number',
+          describe: 'Refuse a run estimated to keep more time-series rows than this (default 2e7)',
+        })
         .option('seeds', {
           type: 'number',
           describe: 'Run N seeds (the seed and the next N-1) and report medians with p5-p95 bands',

@@ -26,6 +26,7 @@ import { readScenarioFile } from '../scenario/source.js';
 import type { PrecisionName } from '../scenario/schema.js';
 import type { Scenario } from '../scenario/types.js';
 import { writeAtomically } from './atomic.js';
+import { onInterrupt } from './interrupt.js';
 import { EXIT_INFEASIBLE, EXIT_OK } from './errors.js';
 
 export interface PlanArgs {
@@ -93,7 +94,11 @@ export async function runPlan(args: PlanArgs): Promise<number> {
   const base = scenario.seed;
   if (base + seeds - 1 >= 2 ** 32) throw optionIssue('--seeds', 'the last seed would pass 2^32 - 1');
 
-  // 3. Plan.
+  // 3. Plan. Interrupted, nothing is written: the plan's checks are quick to run again.
+  const outDir = resolve(args.out ?? join('reports', `${scenario.name}-plan`));
+  const stopListening = onInterrupt(
+    () => `nothing written; ${outDir} is as it was. The plan's checks start over when run again.`,
+  );
   const plan = await planScenario(scenario, {
     seeds: Array.from({ length: seeds }, (_, i) => base + i),
     confirmDurationUs,
@@ -103,9 +108,9 @@ export async function runPlan(args: PlanArgs): Promise<number> {
   });
 
   // 4. Files, written to a temporary folder and renamed into place.
-  const outDir = resolve(args.out ?? join('reports', `${scenario.name}-plan`));
   const files = await planFiles(plan, read.value as Record<string, unknown>, scenario);
   writeAtomically(outDir, files);
+  stopListening();
   if (args.json) process.stdout.write(planJson(plan));
   else if (!args.quiet) process.stdout.write(`${planSummary(plan)}\nreport: ${outDir}\n`);
   return plan.best === null ? EXIT_INFEASIBLE : EXIT_OK;

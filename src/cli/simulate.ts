@@ -4,6 +4,7 @@ import { ConfigError } from '../errors.js';
 import { summaryText } from '../report/markdown.js';
 import { roundDeep, writeRunReport } from '../report/write.js';
 import { parseDurationUs } from '../scenario/duration.js';
+import { budgetProblems, DEFAULT_MAX_EVENTS, DEFAULT_MAX_ROWS, estimateRun } from '../model/budget.js';
 import { loadScenario } from '../scenario/load.js';
 import { DEFAULT_OPENMETRICS_START_S, OpenMetricsWriter } from '../replay/openmetrics.js';
 import { parseTime } from '../replay/time.js';
@@ -14,7 +15,12 @@ export interface SimulateArgs {
   file?: string;
   seed?: number;
   duration?: string;
+  /** Override of the time series' step. */
+  step?: string;
   out?: string;
+  /** Budgets checked against the run's estimate before it starts (defaults in model/budget.ts). */
+  maxEvents?: number;
+  maxRows?: number;
   json?: boolean;
   quiet?: boolean;
   /** false (--no-report): the CSV and JSON files only. */
@@ -33,21 +39,35 @@ function optionIssue(field: string, message: string): ConfigError {
   return new ConfigError([{ file: '(command line)', line: 1, col: 1, field, message }]);
 }
 
+/** A duration option (90s, 5m, 1h, or plain seconds) in microseconds; undefined when not given. */
+function durationOption(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return parseDurationUs(/^[0-9.]+$/.test(value) ? Number(value) : value);
+  } catch {
+    throw optionIssue(flag, `${JSON.stringify(value)} is not a duration (like 90s, 5m, 1h)`);
+  }
+}
+
+function budgetOption(flag: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!(Number.isFinite(value) && value >= 1))
+    throw optionIssue(flag, `must be a number of at least 1, not ${value}`);
+  return value;
+}
+
 export async function runSimulate(args: SimulateArgs): Promise<number> {
   const file = args.file ?? DEFAULT_SCENARIO;
-  const scenario = loadScenario(file);
-  let durationUs: number | undefined;
-  if (args.duration !== undefined) {
-    try {
-      durationUs = parseDurationUs(/^[0-9.]+$/.test(args.duration) ? Number(args.duration) : args.duration);
-    } catch {
-      throw optionIssue(
-        '--duration',
-        `${JSON.stringify(args.duration)} is not a duration (like 90s, 5m, 1h)`,
-      );
-    }
-    if (!(durationUs >= 1000 && durationUs <= 366 * 86400e6))
-      throw optionIssue('--duration', 'must be between 1ms and 366d');
+  let scenario = loadScenario(file);
+  const durationUs = durationOption('--duration', args.duration);
+  if (durationUs !== undefined && !(durationUs >= 1000 && durationUs <= 366 * 86400e6))
+    throw optionIssue('--duration', 'must be between 1ms and 366d');
+  const stepUs = durationOption('--step', args.step);
+  if (stepUs !== undefined) {
+    if (stepUs < 1000) throw optionIssue('--step', 'must be at least 1ms');
+    if (stepUs > (durationUs ?? scenario.durationUs))
+      throw optionIssue('--step', 'must not exceed the duration');
+    scenario = { ...scenario, stepUs };
   }
   if (args.seed !== undefined && !(Number.isInteger(args.seed) && args.seed >= 0 && args.seed < 2 ** 32)) {
     throw optionIssue('--seed', `must be an integer in [0, 2^32), not ${args.seed}`);
@@ -64,6 +84,21 @@ export async function runSimulate(args: SimulateArgs): Promise<number> {
     throw optionIssue(
       '--seeds',
       `the last seed would be ${(args.seed ?? scenario.seed) + seeds - 1}, past 2^32 - 1`,
+    );
+  const limits = {
+    maxEvents: budgetOption('--max-events', args.maxEvents, DEFAULT_MAX_EVENTS),
+    maxRows: budgetOption('--max-rows', args.maxRows, DEFAULT_MAX_ROWS),
+  };
+  const over = budgetProblems(estimateRun(scenario, durationUs ?? scenario.durationUs), seeds, limits);
+  if (over.length > 0)
+    throw new ConfigError(
+      over.map((o) => ({
+        file: scenario.sourceFile ?? '(built-in)',
+        line: 1,
+        col: 1,
+        field: o.field,
+        message: o.message,
+      })),
     );
   const outDir = resolve(args.out ?? join('reports', scenario.name));
   let startUnixS = DEFAULT_OPENMETRICS_START_S;

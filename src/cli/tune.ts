@@ -29,6 +29,7 @@ import { readSpaceFile, resolveSpace } from '../tune/space.js';
 import { checkpointText } from '../tune/checkpoint.js';
 import { runCandidates } from '../tune/tune.js';
 import { writeAtomically } from './atomic.js';
+import { onInterrupt } from './interrupt.js';
 import { EXIT_INFEASIBLE, EXIT_OK } from './errors.js';
 import { tuneProgressBar } from './progress.js';
 
@@ -144,6 +145,12 @@ export async function runTune(args: TuneArgs): Promise<number> {
   // 2. The candidates, resumed from a checkpoint when there is one.
   const bar = !args.quiet && process.stderr.isTTY ? tuneProgressBar() : null;
   let best: CandidateRecord | null = null;
+  let finished = { done: 0, total: ctx.candidates.length };
+  const stopListening = onInterrupt(
+    () =>
+      `${finished.done} of ${finished.total} candidates finished; they are kept in ` +
+      `${checkpointFile}. Run the same command to continue from there.`,
+  );
   const records = await runCandidates(scenario, ctx, {
     workers,
     shard,
@@ -151,11 +158,13 @@ export async function runTune(args: TuneArgs): Promise<number> {
     finishedCheckpoint: join(outDir, 'checkpoint.jsonl'),
     restart: args.restart ?? false,
     onProgress: (p) => {
+      finished = { done: p.done, total: p.total };
       if (p.record && isFeasible(ctx, p.record) && (!best || better(ctx, p.record, best))) best = p.record;
       bar?.update(p.done, p.total, p.resumed, best ? bestText(ctx, best) : null);
     },
   });
   bar?.done();
+  stopListening();
 
   // 3. The files, atomically; then the live checkpoint goes (the folder holds its copy).
   const { files, results } = await finishedFiles(ctx, records, shard);

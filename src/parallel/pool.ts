@@ -30,6 +30,8 @@ export async function runPool<J, R>(jobs: readonly J[], options: PoolOptions<J, 
     for (const [i, job] of jobs.entries()) {
       results[i] = await options.inline(job);
       options.onDone?.(i, results[i]);
+      // A turn of the event loop between jobs, so a Ctrl-C handler (cli/interrupt.ts) gets to run.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     return results;
   }

@@ -33,6 +33,7 @@ import type { RunEvent } from '../model/world.js';
 import type { Scenario } from '../scenario/types.js';
 import { EVENT_COLUMNS, NODE_COLUMNS, TIMESERIES_COLUMNS } from './columns.js';
 import { asWritten, num, round6, roundDeep } from './format.js';
+import { recoverPartials } from './partials.js';
 import { openRunFolder, readRunFolder } from './read.js';
 import { renderReport, type ReportFile } from './render.js';
 import { ReportCollector } from './series.js';
@@ -176,6 +177,7 @@ export async function writeRunReport(
   const report = options.report ?? true;
   const parent = dirname(outDir);
   mkdirSync(parent, { recursive: true });
+  recoverPartials(outDir);
   const tmp = join(parent, `.${basename(outDir)}.partial-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp);
