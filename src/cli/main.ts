@@ -74,6 +74,16 @@ await yargs?.(argv)
         })
         .option('json', { type: 'boolean', describe: 'Print summary.json to stdout and nothing else' })
         .option('quiet', { type: 'boolean', describe: 'Print nothing on success' })
+        .option('openmetrics', {
+          type: 'string',
+          describe:
+            'Also write the run as OpenMetrics text (seed metric names, Kubernetes labels) for promtool tsdb create-blocks-from openmetrics',
+        })
+        .option('openmetrics-start', {
+          type: 'string',
+          describe:
+            'Wall time of simulated time 0 in that file: Unix seconds or RFC 3339 (default 2026-01-01T00:00:00Z)',
+        })
         .option('report', {
           type: 'boolean',
           default: true,
@@ -85,7 +95,15 @@ await yargs?.(argv)
         .example('$0 simulate scenarios/seed-manual-scale.yaml --json > summary.json', '')
         .example('$0 simulate scenarios/mmck.yaml --duration 24h --no-report', '')
         .example('$0 simulate --seeds 20', 'medians and p5-p95 bands over seeds 1-20'),
-    (a) => run(async () => (await import('./simulate.js')).runSimulate(a), debug),
+    (a) =>
+      run(
+        async () =>
+          (await import('./simulate.js')).runSimulate({
+            ...a,
+            openmetricsStart: a['openmetrics-start'] as string | undefined,
+          }),
+        debug,
+      ),
   )
   .command(
     'plan <file>',
@@ -256,6 +274,98 @@ await yargs?.(argv)
         ),
   )
   .command(
+    'replay <file>',
+    'Replay recorded cluster metrics: calibrate the scenario, compare simulated and recorded, dry-run candidate policies',
+    (y) =>
+      y
+        .positional('file', {
+          type: 'string',
+          demandOption: true,
+          describe: 'Scenario of the recorded cluster (services, models, node pools, autoscalers)',
+        })
+        .option('metrics', {
+          type: 'string',
+          array: true,
+          demandOption: true,
+          describe:
+            'Recorded metrics: query_range JSON, Prometheus/OpenMetrics text or CSV files, or a Prometheus URL (http://HOST:9090)',
+        })
+        .option('mapping', {
+          type: 'string',
+          describe: 'Mapping file (YAML): which series mean what (default: the seed names)',
+        })
+        .option('from', {
+          type: 'string',
+          describe: 'Start of the replayed period: Unix seconds or RFC 3339',
+        })
+        .option('to', { type: 'string', describe: 'End of the replayed period' })
+        .option('step', { type: 'string', describe: "Replay step (default: the recording's; 15s for a URL)" })
+        .option('policy', {
+          type: 'string',
+          describe: 'A tune space file: dry-run its candidates on the recorded load',
+        })
+        .option('workers', { type: 'number', describe: 'Worker threads for --policy (default: the cores)' })
+        .option('name', { type: 'string', describe: "Replay name (default: the scenario's)" })
+        .option('out', { type: 'string', describe: 'Output folder (default replay/<name>)' })
+        .option('follow', {
+          type: 'boolean',
+          describe: 'Keep polling a live Prometheus: the candidate policy beside the cluster',
+        })
+        .option('interval', { type: 'string', describe: '--follow: time between polls (default 30s)' })
+        .option('window', {
+          type: 'string',
+          describe: '--follow: recorded time replayed at each poll (default 10m)',
+        })
+        .option('polls', { type: 'number', describe: '--follow: stop after N polls (default: until Ctrl-C)' })
+        .option('candidate', {
+          type: 'string',
+          describe: "--follow: the candidate HPA manifest (default: the scenario's HPA)",
+        })
+        .option('token-file', {
+          type: 'string',
+          describe: 'Bearer token for the Prometheus (else $INFERSCALE_PROMETHEUS_TOKEN)',
+        })
+        .option('timeout', { type: 'string', describe: 'Per request (default 30s)' })
+        .option('retries', {
+          type: 'number',
+          describe: 'Retries of a failed request, with backoff (default 3)',
+        })
+        .option('json', { type: 'boolean', describe: 'Print fidelity.json to stdout' })
+        .option('quiet', { type: 'boolean', describe: 'Print nothing on success' })
+        .example('$0 replay S.yaml --metrics recorded.om', 'calibrate and compare on a recording')
+        .example(
+          '$0 replay S.yaml --metrics http://127.0.0.1:9090 --from 2026-01-01T00:00:00Z --to 2026-01-02T00:00:00Z --policy T.yaml',
+          'a day from a live Prometheus, and the best HPA of a space on it',
+        ),
+    (a) =>
+      run(
+        async () =>
+          (await import('./replay.js')).runReplay({
+            file: a.file as string,
+            metrics: (a.metrics as string[]) ?? [],
+            mapping: a.mapping,
+            from: a.from,
+            to: a.to,
+            step: a.step,
+            policy: a.policy,
+            workers: a.workers,
+            name: a.name,
+            out: a.out,
+            follow: a.follow,
+            interval: a.interval,
+            window: a.window,
+            polls: a.polls,
+            candidate: a.candidate,
+            tokenFile: a['token-file'] as string | undefined,
+            timeout: a.timeout,
+            retries: a.retries,
+            json: a.json,
+            quiet: a.quiet,
+          }),
+        debug,
+      ),
+  )
+  .command(
     'report <dir>',
     "Regenerate a run folder's charts, index.html and summary.md from its CSV and JSON files, without simulating",
     (y) =>
@@ -296,7 +406,7 @@ await yargs?.(argv)
   .example('$0 validate my-cluster.yaml', 'check a scenario; every problem as file:line:col field: message')
   .example('$0 schema > scenario.schema.json', 'the JSON Schema for editors')
   .option('debug', { type: 'boolean', describe: 'Show stack traces on errors' })
-  .demandCommand(1, 'Name a command: simulate, plan, tune, report, validate or schema.')
+  .demandCommand(1, 'Name a command: simulate, plan, tune, replay, report, validate or schema.')
   .strict()
   .recommendCommands()
   .help()

@@ -6,6 +6,8 @@ import { roundDeep, writeRunReport } from '../report/write.js';
 import { parseDurationUs } from '../scenario/duration.js';
 import { budgetProblems, DEFAULT_MAX_EVENTS, DEFAULT_MAX_ROWS, estimateRun } from '../model/budget.js';
 import { loadScenario } from '../scenario/load.js';
+import { DEFAULT_OPENMETRICS_START_S, OpenMetricsWriter } from '../replay/openmetrics.js';
+import { parseTime } from '../replay/time.js';
 import { DEFAULT_SCENARIO } from './paths.js';
 import { progressBar } from './progress.js';
 
@@ -27,6 +29,10 @@ export interface SimulateArgs {
   seeds?: number;
   /** Worker threads for the seeds after the first (default: the machine's parallelism). */
   workers?: number;
+  /** Also write the run's metrics (the first seed's) as OpenMetrics text to this file. */
+  openmetrics?: string;
+  /** Unix seconds of simulated time 0 in the OpenMetrics file (default 2026-01-01T00:00:00Z). */
+  openmetricsStart?: string;
 }
 
 function optionIssue(field: string, message: string): ConfigError {
@@ -95,6 +101,18 @@ export async function runSimulate(args: SimulateArgs): Promise<number> {
       })),
     );
   const outDir = resolve(args.out ?? join('reports', scenario.name));
+  let startUnixS = DEFAULT_OPENMETRICS_START_S;
+  if (args.openmetricsStart !== undefined) {
+    const t = parseTime(args.openmetricsStart);
+    if (t === null) throw optionIssue('--openmetrics-start', 'must be Unix seconds or an RFC 3339 time');
+    startUnixS = t;
+  }
+  const om = args.openmetrics
+    ? new OpenMetricsWriter(resolve(args.openmetrics), {
+        startUnixS,
+        containers: Object.fromEntries(scenario.services.map((s) => [s.name, s.containerName])),
+      })
+    : null;
   // A progress line only for people watching a terminal; never with --quiet or a redirected stderr.
   const progress =
     process.stderr.isTTY && !args.quiet
@@ -112,8 +130,19 @@ export async function runSimulate(args: SimulateArgs): Promise<number> {
       seeds,
       workers: args.workers ?? availableParallelism(),
       onSeedDone: progress ? (done, of) => progress.onSeed(done, of) : undefined,
-      onRow: progress ? (r) => progress.onRow(r) : undefined,
+      onRow:
+        progress || om
+          ? (r) => {
+              progress?.onRow(r);
+              om?.row(r);
+            }
+          : undefined,
+      onPod: om ? (r) => om.pod(r) : undefined,
     });
+    om?.finish();
+  } catch (e) {
+    om?.abort();
+    throw e;
   } finally {
     progress?.done();
   }

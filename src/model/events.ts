@@ -29,6 +29,8 @@ export const enum Ev {
   QueueScrape = 11,
   /** One tick of a service's autoscaler (an HPA sync, a KEDA poll, ...); a = service index, b = which of its loops. */
   AutoscalerTick = 12,
+  /** a = stream group index (arrivals: trace), b = index of the frame in its arrival times. */
+  TraceFrame = 13,
 }
 
 /** Priority by kind (indexed by `Ev`), with the reason for each place. */
@@ -51,4 +53,6 @@ export const PRIORITY: readonly number[] = [
   5, 5, 5,
   // AutoscalerTick: after the scrapes at t, so a sync reads a scrape taken at the same instant.
   6,
+  // TraceFrame: a frame as the other arrivals.
+  3,
 ];

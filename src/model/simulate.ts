@@ -59,8 +59,26 @@ export interface NodeRow {
   cpuUtilization: number | null;
 }
 
+/**
+ * One step of one Kubernetes-Ready pod (what Prometheus would scrape from it at the step's end):
+ * its seed gauges as last reported (0 before its first report) and its cumulative CPU.
+ */
+export interface PodRow {
+  timeS: number;
+  service: string;
+  /** The pod's ordinal in its service (0, 1, ...: creation order). */
+  ordinal: number;
+  inferFps: number;
+  dropFps: number;
+  scaleRatio: number;
+  /** Core-seconds the pod has used since it started (container_cpu_usage_seconds_total). */
+  cpuSeconds: number;
+}
+
 export interface RunSink {
   row?(row: TimeseriesRow): void;
+  /** Each Ready pod at each step (after the service's row); only called when given. */
+  pod?(row: PodRow): void;
   node?(row: NodeRow): void;
   event?(event: RunEvent): void;
 }
@@ -278,6 +296,20 @@ function sample(
         hpaMetric: svc.hpaMetricValue,
         hpaTarget: svc.hpaMetricTarget,
       });
+    }
+    if (sink.pod) {
+      for (const p of svc.pods) {
+        if (p.phase !== Phase.Ready || world.now < p.k8sReadyUs) continue;
+        sink.pod({
+          timeS: world.now / 1e6,
+          service: svc.cfg.name,
+          ordinal: p.ordinal,
+          inferFps: p.reported ? p.inferFps : 0,
+          dropFps: p.reported ? p.dropFps : 0,
+          scaleRatio: p.reported ? p.scaleRatio : 0,
+          cpuSeconds: p.cpuCoreUs / 1e6,
+        });
+      }
     }
     svc.stepOffered = 0;
     svc.stepInferred = 0;

@@ -299,7 +299,11 @@ export class World {
       this.reconcile(svc);
       svc.cfg.scaleEvents.forEach((e, i) => this.schedule(e.atUs, Ev.ManualScale, svc.index, i));
     }
-    for (const g of this.groups) this.applyCount(g, 0);
+    for (const g of this.groups) {
+      if (g.cfg.arrivals !== 'trace') this.applyCount(g, 0);
+      else if (g.cfg.arrivalTimesUs!.length > 0)
+        this.schedule(g.cfg.arrivalTimesUs![0], Ev.TraceFrame, g.index, 0);
+    }
     startPipeline(this);
     startAutoscalers(this);
   }
@@ -330,6 +334,8 @@ export class World {
         return scrapeQueue(this, this.services[a]);
       case Ev.AutoscalerTick:
         return onAutoscalerTick(this, this.services[a], b);
+      case Ev.TraceFrame:
+        return this.onTraceFrame(a, b);
       case Ev.Sample:
         throw new InvariantError('Sample events belong to the driver');
       default: {
@@ -420,6 +426,14 @@ export class World {
     const g = this.groups[gi];
     if (g.epoch !== epoch) return;
     this.schedulePoisson(g);
+    this.arrive(g.service);
+  }
+
+  /** The k-th frame of a recorded arrival trace; the next one is scheduled from the list. */
+  private onTraceFrame(gi: number, k: number): void {
+    const g = this.groups[gi];
+    const times = g.cfg.arrivalTimesUs!;
+    if (k + 1 < times.length) this.schedule(times[k + 1], Ev.TraceFrame, gi, k + 1);
     this.arrive(g.service);
   }
 

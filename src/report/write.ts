@@ -24,6 +24,7 @@ import { stringify } from 'csv-stringify/sync';
 import {
   simulate,
   type NodeRow,
+  type PodRow,
   type RunResult,
   type SimulateOptions,
   type TimeseriesRow,
@@ -137,6 +138,8 @@ export interface ReportOptions extends Omit<SimulateOptions, 'sink'> {
   onSeedDone?: (done: number, of: number) => void;
   /** Called with each time-series row as well (e.g. for progress); optional. */
   onRow?: (row: TimeseriesRow) => void;
+  /** Called with each Ready pod at each step (the OpenMetrics export); optional. */
+  onPod?: (row: PodRow) => void;
   /** Write charts/, index.html and summary.md (default true); false: the CSV and JSON files only. */
   report?: boolean;
 }
@@ -199,7 +202,15 @@ export async function writeRunReport(
     const ev = new CsvFile(join(tmp, 'events.csv'), EVENT_COLUMNS);
     let result: RunResult;
     try {
-      const { onRow, report: _report, seeds: _s, workers: _w, onSeedDone: _d, ...simulateOptions } = options;
+      const {
+        onRow,
+        onPod,
+        report: _report,
+        seeds: _s,
+        workers: _w,
+        onSeedDone: _d,
+        ...simulateOptions
+      } = options;
       result = simulate(scenario, {
         ...simulateOptions,
         sink: {
@@ -208,6 +219,7 @@ export async function writeRunReport(
             collector?.row(asWritten(r));
             onRow?.(r);
           },
+          ...(onPod ? { pod: onPod } : {}),
           node: (r) => {
             nodes.add(nodeLine(r));
             collector?.node(nodeAsWritten(r));

@@ -221,6 +221,58 @@ class Resolver {
     return values.length ? values : [0];
   }
 
+  /**
+   * An arrival trace: one frame per row, the time in its first column (seconds, Unix or relative,
+   * or RFC 3339); times must not decrease. Returns µs from `start` (default: the first time rounded
+   * down to a whole second), rows before it left out.
+   */
+  readArrivalTrace(file: string, start: number | undefined, path: PathSegment[]): number[] {
+    const data = this.readData(file, path);
+    if (!data) return [];
+    const out: number[] = [];
+    const lines = data.text.split(/\r?\n/);
+    const first = firstDataLine(lines);
+    let originUs: number | null = start !== undefined ? Math.round(start * 1e6) : null;
+    let prev = -Infinity;
+    for (let i = 0; i < lines.length; i++) {
+      const t = lines[i].trim();
+      if (t === '' || t.startsWith('#')) continue;
+      const cell = t
+        .split(',')[0]
+        .trim()
+        .replace(/^"(.*)"$/, '$1');
+      const numeric = /^[0-9]+(\.[0-9]+)?$/.test(cell);
+      if (i === first && !numeric && Number.isNaN(Date.parse(cell))) continue; // header
+      const col = lines[i].indexOf(cell) + 1;
+      const seconds = numeric ? Number(cell) : /^\d{4}-\d\d-\d\dT/.test(cell) ? Date.parse(cell) / 1000 : NaN;
+      if (!Number.isFinite(seconds)) {
+        this.fail(
+          path,
+          `${data.full}:${i + 1}:${col}: ${JSON.stringify(cell)} is not a time (seconds or RFC 3339)`,
+        );
+        return [];
+      }
+      const us = Math.round(seconds * 1e6);
+      if (us < prev) {
+        this.fail(
+          path,
+          `${data.full}:${i + 1}:${col}: times must not decrease (${cell} after ${prev / 1e6})`,
+        );
+        return [];
+      }
+      prev = us;
+      originUs ??= Math.floor(us / 1e6) * 1e6;
+      if (us < originUs) continue;
+      out.push(us - originUs);
+      if (out.length > 50_000_000) {
+        this.fail(path, `${data.full}: more than 50000000 frames`);
+        return [];
+      }
+    }
+    if (out.length === 0) this.fail(path, `${data.full} holds no arrival at or after the start`);
+    return out;
+  }
+
   readTrace(file: string, path: PathSegment[]): { atUs: number; count: number }[] {
     const data = this.readData(file, path);
     if (!data) return [{ atUs: 0, count: 0 }];
@@ -264,6 +316,21 @@ class Resolver {
     if (out[0].atUs > 0) out.unshift({ atUs: 0, count: 0 });
     return out;
   }
+}
+
+/** Frames per whole second of an arrival trace, as count changes (fps 1): what load-steps and plan read. */
+function perSecondCounts(timesUs: number[]): { atUs: number; count: number }[] {
+  const changes: { atUs: number; count: number }[] = [{ atUs: 0, count: 0 }];
+  let k = 0;
+  while (k < timesUs.length) {
+    const second = Math.floor(timesUs[k] / 1e6);
+    let n = 0;
+    while (k < timesUs.length && Math.floor(timesUs[k] / 1e6) === second) (n++, k++);
+    changes.push({ atUs: second * 1e6, count: n });
+    if (k === timesUs.length || Math.floor(timesUs[k] / 1e6) !== second + 1)
+      changes.push({ atUs: (second + 1) * 1e6, count: 0 });
+  }
+  return mergeChanges(changes);
 }
 
 function firstDataLine(lines: string[]): number {
@@ -583,13 +650,34 @@ function resolveStreamGroup(
   if (g.phase === 'spread') phase = { mode: 'spread' };
   else if (g.phase !== undefined && g.phase !== 'random') phase = { mode: 'fixed', offsetUs: r.us(g.phase) };
 
-  const forms = (['schedule', 'sine', 'trace'] as const).filter((k) => g[k] !== undefined);
+  const forms = (['schedule', 'sine', 'trace', 'arrivalTrace'] as const).filter((k) => g[k] !== undefined);
   if (forms.length > 1)
     r.fail(
       [...path, forms[1]],
-      `give only one of schedule, sine or trace (found ${forms.join(' and ')})`,
+      `give only one of schedule, sine, trace or arrivalTrace (found ${forms.join(' and ')})`,
       true,
     );
+  if (g.arrivalTrace !== undefined) {
+    for (const k of ['count', 'fps', 'arrivals', 'rate', 'jitter', 'phase', 'kind'] as const)
+      if (g[k] !== undefined) r.fail([...path, k], `an arrivalTrace sets every arrival; remove ${k}`, true);
+    const times = r.readArrivalTrace(g.arrivalTrace.file, g.arrivalTrace.start, [
+      ...path,
+      'arrivalTrace',
+      'file',
+    ]);
+    return {
+      name: g.name ?? `${g.type}#${i}`,
+      type: g.type,
+      kind: 'file',
+      fps: 1,
+      arrivals: 'trace',
+      ratePerStream: 1,
+      jitterUs: 0,
+      phase: { mode: 'fixed', offsetUs: 0 },
+      count: { kind: 'points', changes: perSecondCounts(times), ramps: [] },
+      arrivalTimesUs: times,
+    };
+  }
   if (g.sine !== undefined && g.count !== undefined)
     r.fail([...path, 'count'], 'a sine schedule sets the count; remove count', true);
   if (g.trace !== undefined && g.count !== undefined)

@@ -298,6 +298,26 @@ export const StreamGroup = Obj({
   trace: Type.Optional(
     Type.String({ minLength: 1, description: 'CSV file (time_s,count) relative to the scenario.' }),
   ),
+  arrivalTrace: Type.Optional(
+    Obj(
+      {
+        file: Type.String({
+          minLength: 1,
+          description:
+            'CSV file relative to the scenario: one frame per row, its arrival time in seconds (Unix or relative) or RFC 3339 in the first column; a header row is allowed.',
+        }),
+        start: Type.Optional(
+          Type.Number({
+            minimum: 0,
+            maximum: 1e11,
+            description:
+              'The trace time that is scenario time 0 (default: the first timestamp rounded down to a whole second); earlier rows are ignored.',
+          }),
+        ),
+      },
+      { description: 'Recorded frame arrivals: each row is one frame, offered at its time.' },
+    ),
+  ),
 });
 
 export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]*$';

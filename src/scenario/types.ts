@@ -90,13 +90,16 @@ export interface StreamGroupConfig {
   type: string;
   kind: 'file' | 'camera';
   fps: number;
-  arrivals: 'periodic' | 'poisson';
+  /** trace: frames at recorded times (arrivalTimesUs); fps 1 and count = frames in each second. */
+  arrivals: 'periodic' | 'poisson' | 'trace';
   /** Poisson arrivals: frames per second per active stream. */
   ratePerStream: number;
   jitterUs: number;
   phase: { mode: 'random' } | { mode: 'spread' } | { mode: 'fixed'; offsetUs: number };
   /** Active stream count over time. */
   count: CountSchedule;
+  /** arrivals: trace — each frame's arrival time, µs, in order. */
+  arrivalTimesUs?: number[];
 }
 
 /** Stream count over time: change points (steps, ramps, traces) or a sine evaluated at a resolution. */

@@ -381,6 +381,37 @@ async function runBench(s: Settings, tmp: string): Promise<number> {
     Array.from({ length: 7 }, () => cliWall(['validate', join(ROOT, 'scenarios', 'seed-demo-hpa.yaml')])),
   );
 
+  // 6b. Replay: 24 h of recorded metrics at 15 s for 5 services (the issue's case), recorded by
+  //     `simulate --openmetrics` (not timed), then `inferscale replay` on the file (timed).
+  const replayHours = s.quick ? 1 : 24;
+  const replayScenario = join(tmp, 'replay-5-services.yaml');
+  writeFileSync(replayScenario, replayBenchScenario(replayHours));
+  const recording = join(tmp, 'replay-5-services.om');
+  progress(`replay: recording ${replayHours} h of 5 services at 15 s (simulate --openmetrics)`);
+  cliWall([
+    'simulate',
+    replayScenario,
+    '--no-report',
+    '--quiet',
+    '--out',
+    join(tmp, 'replay-run'),
+    '--openmetrics',
+    recording,
+  ]);
+  progress(`replay: ${replayHours} h at 15 s, 5 services`);
+  const replayWall = cliWall([
+    'replay',
+    replayScenario,
+    '--metrics',
+    recording,
+    '--quiet',
+    '--out',
+    join(tmp, 'replay'),
+  ]);
+  const replayOut = JSON.parse(readFileSync(join(tmp, 'replay', 'fidelity.json'), 'utf8')) as {
+    services: { measures: { replicas: { steps: number } } }[];
+  };
+
   // 10. Report.
   const speed = [cold, warm, seedDemoSpeed, simpy, cRef];
   const ratio = (a: SpeedRow, b: SpeedRow) =>
@@ -452,6 +483,13 @@ async function runBench(s: Settings, tmp: string): Promise<number> {
       },
       planWallSeconds: planWall,
       plan10xWallSeconds: plan10xWall,
+    },
+    replay: {
+      hours: replayHours,
+      services: replayOut.services.length,
+      stepSeconds: 15,
+      steps: replayOut.services[0]?.measures.replicas.steps ?? 0,
+      wallSeconds: replayWall,
     },
     warnings,
   };
@@ -622,6 +660,7 @@ interface BenchReport {
     planWallSeconds: number;
     plan10xWallSeconds: number;
   };
+  replay: { hours: number; services: number; stepSeconds: number; steps: number; wallSeconds: number };
   warnings: string[];
 }
 
@@ -772,6 +811,12 @@ function textReport(r: BenchReport, s: Settings): string {
     `  plan, the seed at 10x its streams (8 candidates, 5 seeds x 2 min per check): target < 60 s: ${verdict(s.quick ? null : d.plan10xWallSeconds < 60)}`,
   );
 
+  const rp = r.replay;
+  out.push(
+    '',
+    `4. inferscale replay: ${rp.hours} h of recorded metrics at ${rp.stepSeconds} s for ${rp.services} services (${rp.steps} steps each): import, calibration, the fidelity simulation and report`,
+    `  wall ${dec(rp.wallSeconds, 3)} s; target < 60 s for 24 h: ${verdict(rp.hours === 24 ? rp.wallSeconds < 60 : null)}`,
+  );
   out.push('', ...issueTable(r, s));
   if (r.warnings.length > 0) out.push('', 'warnings:', ...r.warnings.map((w) => `  - ${w}`));
   return `${out.join('\n')}\n`;
@@ -873,6 +918,47 @@ function issueTable(r: BenchReport, s: Settings): string[] {
     textTable(['figure', 'inferscale', 'peer / limit', 'ratio', 'target', 'verdict'], rows),
     '  SimPy and C simulate M/M/c/K only: the seed demo is compared with their M/M/c/K frames/s.',
   ];
+}
+
+/**
+ * The replay bench's "cluster": 5 services of the seed's kind, each with a daily swing of file
+ * streams and a few manual scales a day, recorded at 15 s (step 15s).
+ */
+function replayBenchScenario(hours: number): string {
+  const services = ['car-fp32', 'car-int8', 'face-fp32', 'face-int8', 'people'];
+  const fps = [4, 8, 20, 17, 15];
+  const lines = [
+    'name: replay-bench',
+    `duration: ${hours}h`,
+    'step: 15s',
+    'cpuCatalog:',
+    '  lab: { isa: [avx2], gflopsPerCore: { fp32: 50, int8: 60 } }',
+    'nodePools:',
+    '  lab: { count: 8, cores: 32, cpuType: lab }',
+    'models:',
+    ...services.map((svc, i) => `  m-${svc}: { gflops: 1, measuredFps: { lab: ${fps[i]} } }`),
+    'services:',
+  ];
+  services.forEach((svc, i) => {
+    lines.push(
+      `  ${svc}:`,
+      `    model: m-${svc}`,
+      '    replicas: 2',
+      '    startupDelay: 20s',
+      '    scaleEvents:',
+    );
+    for (let h = 1; h < hours || (h === 1 && hours === 1); h += 3)
+      lines.push(
+        `      - { at: ${hours === 1 ? 20 * (i + 1) : h * 60 + i}m, replicas: ${2 + ((h + i) % 4)} }`,
+      );
+  });
+  lines.push('streams:');
+  services.forEach((svc, i) =>
+    lines.push(
+      `  - { type: ${svc}, kind: file, fps: 25, sine: { mean: ${1 + (i % 2)}, amplitude: 1, period: ${hours === 1 ? '1h' : '24h'}, resolution: 15m } }`,
+    ),
+  );
+  return `${lines.join('\n')}\n`;
 }
 
 // `npm test` runs every .js under dist/test/ as a test file; the bench must not run there.
