@@ -4,11 +4,9 @@
  * of one measure overlaid, the simulated one dashed. Long series are averaged over equal buckets of
  * steps (at most 2000 points per line), as the run report does.
  */
-import type { VlSpec } from '../report/charts.js';
+import { PANEL_CONFIG, SCHEMA, type VlSpec } from '../report/charts.js';
 import { MAX_POINTS_PER_SERIES } from '../report/series.js';
 import type { Fidelity, FidelityMeasure } from './fidelity.js';
-
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 const TITLES: Record<FidelityMeasure, { title: string; y: string; steps: boolean }> = {
   replicas: { title: 'Replicas: recorded and simulated', y: 'replicas', steps: true },
@@ -108,13 +106,7 @@ export function fidelityChart(
       vconcat: panels,
       spacing: 14,
       resolve: { scale: { x: 'shared', y: 'independent', color: 'shared' } },
-      config: {
-        aria: false,
-        view: { stroke: '#ddd' },
-        title: { subtitleColor: '#555' },
-        legend: { orient: 'top', title: null, symbolOpacity: 1 },
-        axis: { labelFontSize: 10, titleFontSize: 11, gridColor: '#eee' },
-      },
+      config: PANEL_CONFIG,
     },
   };
 }

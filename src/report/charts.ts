@@ -36,7 +36,16 @@ export interface ChartOptions {
   interactive: boolean;
 }
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+export const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+/** The look every panel chart shares (the report's and replay's). */
+export const PANEL_CONFIG: VlSpec = {
+  aria: false,
+  view: { stroke: '#ddd' },
+  title: { subtitleColor: '#555' },
+  legend: { orient: 'top', title: null, symbolOpacity: 1 },
+  axis: { labelFontSize: 10, titleFontSize: 11, gridColor: '#eee' },
+};
 const WIDTH = 720;
 const PANEL_HEIGHT = 90;
 
@@ -242,13 +251,7 @@ function panelChart(input: ReportInput, options: ChartOptions, def: PanelChart):
     vconcat: panels,
     spacing: 14,
     resolve: { scale: { x: 'shared', y: 'independent', color: 'shared' } },
-    config: {
-      aria: false,
-      view: { stroke: '#ddd' },
-      title: { subtitleColor: '#555' },
-      legend: { orient: 'top', title: null, symbolOpacity: 1 },
-      axis: { labelFontSize: 10, titleFontSize: 11, gridColor: '#eee' },
-    },
+    config: PANEL_CONFIG,
   };
   return { name: def.name, title: def.title, spec };
 }

@@ -13,6 +13,7 @@
 import type { HpaBehavior, HpaRules, HpaSpec, MetricSpec, MetricTarget } from '../autoscale/hpa/index.js';
 import type { TSchema } from '@sinclair/typebox';
 import { LineCounter, stringify } from 'yaml';
+import { defaultBehavior } from '../autoscale/hpa/defaults.js';
 import { resolveAutoscaling } from '../scenario/hpa-resolve.js';
 import { HpaManifest } from '../scenario/k8s-schema.js';
 import { parseScenarioText, ScenarioSource, type PathSegment } from '../scenario/source.js';
@@ -79,28 +80,6 @@ function rules(r: HpaRules): Json {
   };
 }
 
-/**
- * `spec.behavior` as the API server fills it in for `behavior: {}` (pkg/apis/autoscaling/v2/
- * defaults.go, Kubernetes 1.30+): what a tuned behavior field starts from when the HPA had none.
- */
-export const DEFAULT_BEHAVIOR: HpaBehavior = {
-  scaleUp: {
-    stabilizationWindowSeconds: 0,
-    selectPolicy: 'Max',
-    policies: [
-      { type: 'Pods', value: 4, periodSeconds: 15 },
-      { type: 'Percent', value: 100, periodSeconds: 15 },
-    ],
-    tolerance: null,
-  },
-  scaleDown: {
-    stabilizationWindowSeconds: null,
-    selectPolicy: 'Max',
-    policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
-    tolerance: null,
-  },
-};
-
 export function behaviorManifest(b: HpaBehavior): Json {
   return { scaleUp: rules(b.scaleUp), scaleDown: rules(b.scaleDown) };
 }
@@ -157,7 +136,8 @@ export function specPath(spec: Json, path: readonly PathSegment[]): PathSegment[
  */
 export function setSpecPath(spec: Json, path: readonly PathSegment[], value: unknown): string | null {
   if (path[0] === 'behavior' && spec.behavior === undefined)
-    spec.behavior = behaviorManifest(DEFAULT_BEHAVIOR);
+    // What the API server fills in for `behavior: {}`: a tuned behavior field starts from it.
+    spec.behavior = behaviorManifest(defaultBehavior({}));
   return setPath(spec, 'spec', path, value);
 }
 
