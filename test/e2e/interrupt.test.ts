@@ -7,6 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -124,3 +126,46 @@ for (const [what, args] of [
     assert.ok(tookMs < 20_000, `exit ${tookMs.toFixed(0)} ms after the signal`);
   });
 }
+
+test('replay stops on Ctrl-C while Prometheus keeps it waiting: exit 130, nothing written', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'inferscale-int-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // A server that takes each query and never answers it.
+  let queries = 0;
+  const server = createServer(() => queries++);
+  await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+  t.after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const out = join(dir, 'replay');
+  const child = spawn(
+    process.execPath,
+    [
+      CLI,
+      'replay',
+      join(ROOT, 'test/fixtures/replay/recorded.yaml'),
+      '--metrics',
+      url,
+      '--from',
+      '1767225600',
+      '--to',
+      '1767226200',
+      '--out',
+      out,
+      '--quiet',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  for (let i = 0; i < 3000 && queries === 0 && child.exitCode === null; i++)
+    await new Promise((res) => setTimeout(res, 5));
+  assert.ok(queries > 0, `replay never queried the server: ${stderr}`);
+  child.kill('SIGINT');
+  assert.equal(await exited, 130, stderr);
+  assert.match(stderr, new RegExp(`interrupted \\(SIGINT\\): nothing was written; .*replay was not made`));
+  assert.deepEqual(readdirSync(dir), [], 'no folder and no staging left');
+});
