@@ -70,10 +70,12 @@ export function loadTune(file: string, spaceFile: string): { scenario: Scenario;
   if (!space.ok) throw new ConfigError(space.issues);
   const resolved = resolveSpace(space.source, space.value, checked.scenario, read.value as Json);
   if (!resolved.ok) throw new ConfigError(resolved.issues);
-  return {
-    scenario: checked.scenario,
-    ctx: buildContext(checked.scenario, resolved.space, read.value as Json),
-  };
+  const ctx = buildContext(checked.scenario, resolved.space, read.value as Json);
+  ctx.inputFiles = [
+    ...checked.scenario.inputFiles,
+    ...(space.input ? [{ field: '(space)', file: basename(spaceFile), ...space.input }] : []),
+  ];
+  return { scenario: checked.scenario, ctx };
 }
 
 export function parseShard(text: string | undefined): Shard | null {

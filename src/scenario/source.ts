@@ -154,9 +154,13 @@ export interface MappingMessages {
 }
 
 /** Reads and parses any one-document YAML file that must hold a mapping (a scenario, a tune space). */
-export function readMappingFile(file: string, what: string, messages: MappingMessages): ReadResult {
+export function readMappingFile(
+  file: string,
+  what: string,
+  messages: MappingMessages,
+): ReadResult & { input?: { bytes: number; sha256: string } } {
   const read = readText(file, what);
-  return read.ok ? parseMappingText(read.text, file, messages) : read;
+  return read.ok ? { ...parseMappingText(read.text, file, messages), input: read.input } : read;
 }
 
 export function parseMappingText(text: string, file: string, messages: MappingMessages): ReadResult {

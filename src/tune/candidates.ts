@@ -12,7 +12,7 @@
  * and its fingerprint tells a checkpoint of another scenario or space apart.
  */
 import { createHash } from 'node:crypto';
-import type { Scenario } from '../scenario/types.js';
+import type { InputFile, Scenario } from '../scenario/types.js';
 import {
   TUNABLE_AUTOSCALERS,
   cloneJson,
@@ -60,6 +60,11 @@ export interface TuneContext {
     policies: Partial<Record<TunableAutoscalerName, PolicyObjects>>;
   }[];
   candidates: Candidate[];
+  /**
+   * The files read to make the scenario, then the space file (as a report lists them); outside the
+   * fingerprint. Absent in checkpoints written before it existed.
+   */
+  inputFiles?: InputFile[];
   /**
    * What the oracle reference meets (the scenario's slo, or the space's drop % and p95 latency
    * constraints when it has none); null: no oracle run, no regret.

@@ -16,6 +16,7 @@
 import { stringify as csv } from 'csv-stringify/sync';
 import { stringify as yaml } from 'yaml';
 import { fixed, markdownTable, num } from '../report/format.js';
+import { INPUT_FILES_HEADER, INPUT_NUMERIC, inputFileRows } from '../report/markdown.js';
 import type { VlSpec } from '../report/charts.js';
 import { specJson } from '../report/render.js';
 import { candidateObjects, candidateParams, type TuneContext } from './candidates.js';
@@ -408,6 +409,10 @@ export function summaryMarkdown(ctx: TuneContext, results: TuneResults): string 
           .join(', '),
     );
   blocks.push('![Cost against drop %](charts/pareto.svg)');
+  if (ctx.inputFiles?.length)
+    blocks.push(
+      `## Files read\n\n${markdownTable(INPUT_FILES_HEADER, inputFileRows(ctx.inputFiles), INPUT_NUMERIC)}`,
+    );
   blocks.push(
     `KPIs: ${KPIS.map((k) => `\`${k}\`: ${KPI_DESCRIPTIONS[k]}`).join('; ')}.\n\n` +
       'Files: `candidates.csv`, `pareto.csv`, `best.json`, the best policy (`best-hpa.yaml`, `best-keda.yaml`, `best-kpa.yaml`: those it uses), `charts/pareto.svg` (and its Vega-Lite spec), `checkpoint.jsonl`.',

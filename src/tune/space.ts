@@ -128,7 +128,7 @@ export interface TuneSpace {
   constraints: Constraint[];
 }
 
-export function readSpaceFile(file: string): ReadResult {
+export function readSpaceFile(file: string): ReturnType<typeof readMappingFile> {
   return readMappingFile(file, 'space', {
     empty: 'is empty; a tune space needs at least parameters',
     notMapping: 'a tune space must be a mapping of keys (parameters, strategy, objective, ...)',

@@ -106,7 +106,11 @@ for (const [what, args] of [
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await new Promise((res) => setTimeout(res, 2500));
+    // Running: its temp folder beside the report exists (made after the Ctrl-C handler is set), then a bit more.
+    const started = () => readdirSync(dir).some((n) => n.startsWith('.run.partial-'));
+    for (let i = 0; i < 6000 && !started() && child.exitCode === null; i++)
+      await new Promise((res) => setTimeout(res, 5));
+    await new Promise((res) => setTimeout(res, 300));
     assert.equal(child.exitCode, null, `the run ended before it could be interrupted: ${stderr}`);
     const sentAt = performance.now();
     child.kill('SIGINT');
