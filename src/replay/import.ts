@@ -9,7 +9,8 @@
  *   CSV                a header `timestamp,metric,<label>...,value`; a row per sample; an empty label cell is no label
  *
  * Values read as Prometheus writes them: `NaN`, `+Inf`, `-Inf` are numbers here (SeriesBuilder then
- * drops them with a warning).
+ * drops them with a warning). A sample's time must be a date from 1970 to 9999 (isUnixTime): one
+ * that is not (1e300, 1e999) is refused where it stands, as nothing downstream could place it.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';

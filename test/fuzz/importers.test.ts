@@ -18,6 +18,8 @@ import { DataError } from '../../src/errors.js';
 import { readMetricsFile } from '../../src/replay/import.js';
 import { SeriesBuilder } from '../../src/replay/series.js';
 import { parseTime } from '../../src/replay/time.js';
+import { windowMedians } from '../../src/replay/calibrate.js';
+import seedrandom from 'seedrandom';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = join(ROOT, 'dist/src/cli/main.js');
@@ -156,3 +158,58 @@ test('finding: JSON that V8 quotes an excerpt of is refused at line:col without 
     `:1:${text.indexOf('NaN') + 1}: not valid JSON (Unexpected token 'N')`,
   );
 });
+
+/** calibrate's median window as it was written first: a scan outward from each point (O(gap) per point). */
+function naiveWindowMedians(raw: number[], steps: number, lag: number, half: number): number[] {
+  const at = (j: number) => raw[Math.max(0, Math.min(steps, j + lag))];
+  const want = 2 * half + 1;
+  const out: number[] = [];
+  for (let k = 0; k <= steps; k++) {
+    const window: number[] = [];
+    for (let j = k - half; j <= k + half; j++) if (!Number.isNaN(at(j))) window.push(at(j));
+    for (let d = half + 1; window.length < want && (k - d >= -lag || k + d <= steps); d++) {
+      if (k + d <= steps && !Number.isNaN(at(k + d))) window.push(at(k + d));
+      if (window.length < want && k - d >= -lag && !Number.isNaN(at(k - d))) window.push(at(k - d));
+    }
+    const s = [...window].sort((a, b) => a - b);
+    const n = s.length;
+    out.push(n === 0 ? 0 : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2);
+  }
+  return out;
+}
+
+test(
+  'finding: the offered load over a long gap is the same medians as the outward scan, without its O(gap) per point',
+  { timeout: 30_000 },
+  () => {
+    // The fuzzer's case: one pod series a sample 60,000 s after the rest, so 60,000 grid points with
+    // nothing known between; the scan outward from each point made replay take minutes (quadratic).
+    const rng = seedrandom('window-medians');
+    for (let c = 0; c < 300; c++) {
+      const steps = 1 + Math.floor(rng() * 120);
+      const lag = Math.floor(rng() * 4);
+      const half = Math.max(1, lag * 2 - Math.floor(rng() * 2), lag);
+      const density = rng();
+      const raw = Array.from({ length: steps + 1 }, () => (rng() < density ? Math.round(rng() * 50) : NaN));
+      // Long gaps, the ends known or not.
+      if (rng() < 0.5) raw.fill(NaN, Math.floor(rng() * steps), Math.floor(rng() * (steps + 1)));
+      assert.deepEqual(
+        windowMedians(raw, steps, lag, half),
+        naiveWindowMedians(raw, steps, lag, half),
+        `case ${c}`,
+      );
+    }
+    // The fuzzer's shape, small enough for the scan: a known start, a gap, a known end.
+    const gap = (steps: number) => {
+      const raw = new Array<number>(steps + 1).fill(NaN);
+      for (let k = 0; k < 30; k++) raw[k] = 10 + (k % 3);
+      raw[steps] = 40;
+      return raw;
+    };
+    assert.deepEqual(windowMedians(gap(3000), 3000, 10, 20), naiveWindowMedians(gap(3000), 3000, 10, 20));
+    // At the fuzzer's size it finishes (the scan took about 110 s here; the timeout makes a return to it fail).
+    const loads = windowMedians(gap(60_000), 60_000, 10, 20);
+    assert.equal(loads[100], 12, 'inside the gap: the median of the nearest 41 known values');
+    assert.equal(loads[60_000], 40);
+  },
+);
