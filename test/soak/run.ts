@@ -12,9 +12,10 @@
  *   3. a tune of --tune-candidates (default 2,000) candidates of test/soak/tune-space.yaml, once
  *      uninterrupted and once SIGKILLed at --kills (default 5) random moments and resumed from its
  *      checkpoint each time: the two result folders must be equal byte for byte, no killed run may
- *      leave a folder, and the uninterrupted run's RSS must stay flat as the city's
- *   4. the property tests (test/property/) with --property-runs cases each (default 2,000; slow on
- *      a shared 2-core machine: 100 took over 15 minutes there; `--property-runs 60` is npm test's)
+ *      leave a folder, and the uninterrupted run's RSS at 90% at most --rss-factor times its RSS at
+ *      50% (its first seconds are worker threads starting)
+ *   4. the property tests (test/property/) with --property-runs cases each (default 2,000; 60,
+ *      npm test's count, takes about 11 s; one try at 100 ran for over 15 minutes before it was stopped)
  *
  * Prints a table of every leg (cases or candidates, findings, peak RSS, wall) and exits 1 when
  * anything was found, printing the first findings' inputs (turn each into a regression test).
@@ -180,11 +181,17 @@ function rssAt(trace: RssTrace, fraction: number): number {
   return best[1];
 }
 
-/** The flatness check: RSS at 90% within rssFactor × RSS at 10%; a line for the table's note. */
-function flatness(leg: string, trace: RssTrace): { line: string; flat: boolean } {
+/**
+ * The flatness check: the RSS at 90% of the run within rssFactor × the RSS at `base` of it (10% for
+ * the city; 50% for the tune, whose first seconds are its worker threads starting: RSS climbs to its
+ * plateau in about 5 s whatever the budget, a third of a 2,000-candidate run on an idle machine).
+ * Returns a line for the notes.
+ */
+function flatness(leg: string, trace: RssTrace, base: number): { line: string; flat: boolean } {
   const [early, mid, late] = [0.1, 0.5, 0.9].map((f) => rssAt(trace, f));
-  const flat = trace.samples.length >= 10 && late <= rssFactor * early;
-  const line = `${leg}: RSS ${mib(early)} at 10%, ${mib(mid)} at 50%, ${mib(late)} at 90% of the run (${trace.samples.length} samples; late/early ${(late / early).toFixed(2)}, limit ${rssFactor}); peak ${mib(trace.peakKiB)}`;
+  const baseRss = rssAt(trace, base);
+  const flat = trace.samples.length >= 10 && late <= rssFactor * baseRss;
+  const line = `${leg}: RSS ${mib(early)} at 10%, ${mib(mid)} at 50%, ${mib(late)} at 90% of the run (${trace.samples.length} samples; 90%/${100 * base}% ${(late / baseRss).toFixed(2)}, limit ${rssFactor}); peak ${mib(trace.peakKiB)}`;
   if (!flat)
     finding(
       leg,
@@ -244,7 +251,7 @@ if (legs.has('city')) {
   const code = await watch(citySimulate(cityDurationS, join(scratch, 'city')), trace, everyMs, started);
   const wallS = (performance.now() - started) / 1000;
   if (code !== 0) finding('city', `simulate exited with ${code}`);
-  const { line, flat } = flatness('city', trace);
+  const { line, flat } = flatness('city', trace, 0.1);
   notes.push(`${line}; ${((CITY_FPS * cityDurationS) / wallS / 1e3).toFixed(0)}k frames/s of wall`);
   addRow({
     leg: `city, ${values['city-duration']} simulated`,
@@ -296,7 +303,7 @@ if (legs.has('tune')) {
   const wholeCode = await watch(tune(whole), wholeTrace, 500, started);
   const wholeWallS = (performance.now() - started) / 1000;
   if (wholeCode !== 0 && wholeCode !== 3) problem(`the uninterrupted tune exited with ${wholeCode}`);
-  const { line, flat } = flatness('tune (uninterrupted)', wholeTrace);
+  const { line, flat } = flatness('tune (uninterrupted)', wholeTrace, 0.5);
   if (!flat) problems++;
   notes.push(line);
 
