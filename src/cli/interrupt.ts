@@ -4,8 +4,8 @@
  *
  * The handler runs on the main thread between tasks, never in the middle of a synchronous write
  * (checkpoint appends and report renames are synchronous), so what it reports is what is on disk.
- * A command whose main thread computes synchronously (simulate's first seed) installs none: there
- * Ctrl-C ends the process at once, which the atomic report folder already makes safe (partials.ts).
+ * `simulate` has its own handler (cli/simulate.ts): it aborts the run, which looks at the event loop
+ * between slices of events, and removes its temp folder before it says so.
  */
 export function onInterrupt(say: () => string): () => void {
   const handler = (signal: NodeJS.Signals) => {

@@ -12,7 +12,7 @@
  *   -> --follow: every --interval, the last --window again, and what the candidate policy would
  *      do now beside what the cluster did (a shadow autoscaler)
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
 import { ConfigError, DataError } from '../errors.js';
@@ -36,6 +36,7 @@ import { buildGrid, type RecordingGrid } from '../replay/recording.js';
 import { SeriesBuilder, type ReplayWarning } from '../replay/series.js';
 import { isoTime, parseTime } from '../replay/time.js';
 import { writeAtomically } from './atomic.js';
+import { onInterrupt } from './interrupt.js';
 import { EXIT_OK } from './errors.js';
 
 export interface ReplayArgs {
@@ -389,7 +390,19 @@ export async function runReplay(args: ReplayArgs): Promise<number> {
   if (args.policy !== undefined && args.follow)
     throw optionIssue('--follow', 'runs alone: give --policy without --follow');
   if (args.follow) return follow(args, loaded, outDir, name);
-  const o = await replayOnce(args, loaded, outDir, name);
+  // Ctrl-C while fetching or simulating: the folder is written in one atomic step at the end, so
+  // before that step nothing of this run exists and the previous folder (if any) is as it was.
+  const had = existsSync(outDir);
+  const stopListening = onInterrupt(
+    () =>
+      `nothing was written; ${had ? `the previous replay in ${outDir} is unchanged` : `${outDir} was not made`}`,
+  );
+  let o: ReplayOutcome;
+  try {
+    o = await replayOnce(args, loaded, outDir, name);
+  } finally {
+    stopListening();
+  }
   if (args.json) process.stdout.write(`${readFileSync(join(outDir, 'fidelity.json'), 'utf8')}`);
   else report(o, o.grid.warnings, args.quiet ?? false);
   if (o.grid.warnings.length > 0 && args.json)

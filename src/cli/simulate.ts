@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
@@ -121,30 +122,47 @@ export async function runSimulate(args: SimulateArgs): Promise<number> {
           Math.min(scenario.stepUs, durationUs ?? scenario.durationUs) / 1e6,
         )
       : null;
+  // Ctrl-C (or SIGTERM) stops the run between slices of events; the folder keeps its previous report.
+  const interrupt = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => interrupt.abort(signal);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const hadReport = existsSync(join(outDir, 'summary.json'));
+  let simulatedS = 0;
+  let interrupted: string | null = null;
   let result;
   try {
     result = await writeRunReport(scenario, outDir, {
+      signal: interrupt.signal,
       seed: args.seed,
       durationUs,
       report: args.report,
       seeds,
       workers: args.workers ?? availableParallelism(),
       onSeedDone: progress ? (done, of) => progress.onSeed(done, of) : undefined,
-      onRow:
-        progress || om
-          ? (r) => {
-              progress?.onRow(r);
-              om?.row(r);
-            }
-          : undefined,
+      onRow: (r) => {
+        simulatedS = r.timeS;
+        progress?.onRow(r);
+        om?.row(r);
+      },
       onPod: om ? (r) => om.pod(r) : undefined,
     });
     om?.finish();
   } catch (e) {
     om?.abort();
-    throw e;
+    if (!interrupt.signal.aborted) throw e;
+    const kept = hadReport ? `the previous report in ${outDir} is unchanged` : `${outDir} holds no report`;
+    interrupted =
+      `interrupted (${interrupt.signal.reason}) at ${simulatedS} of ${(durationUs ?? scenario.durationUs) / 1e6} s simulated: ` +
+      `nothing was written${args.openmetrics ? ' (nor the OpenMetrics file)' : ''}; ${kept}`;
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     progress?.done();
+  }
+  if (interrupted !== null || result === undefined) {
+    process.stderr.write(`\n${interrupted}\n`);
+    return interrupt.signal.reason === 'SIGTERM' ? 143 : 130;
   }
   if (args.json) {
     process.stdout.write(`${JSON.stringify(roundDeep(result), null, 2)}\n`);

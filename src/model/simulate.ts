@@ -153,6 +153,25 @@ export interface RunResult {
 }
 
 export function simulate(scenario: Scenario, options: SimulateOptions = {}): RunResult {
+  const run = startRun(scenario, options);
+  run.advance(Infinity);
+  return run.finish();
+}
+
+/**
+ * A run that advances in slices, for a caller that must stay responsive between them (the CLI
+ * handles Ctrl-C there). Slicing changes nothing: the events run in the same order as in one go.
+ */
+export interface SimulationRun {
+  /** Runs up to `maxEvents` more events; true once the run has reached its end. */
+  advance(maxEvents: number): boolean;
+  /** Simulated µs reached so far. */
+  readonly nowUs: number;
+  /** The run's result; only after advance() returned true. */
+  finish(): RunResult;
+}
+
+export function startRun(scenario: Scenario, options: SimulateOptions = {}): SimulationRun {
   const seed = options.seed ?? scenario.seed;
   const endUs = options.durationUs ?? scenario.durationUs;
   const stepUs = Math.min(scenario.stepUs, endUs);
@@ -171,24 +190,57 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Run
 
   // 2. Run events in order until the end.
   let lastSampleUs = 0;
-  // The world schedules nothing after the end, so every event in the heap belongs to the run.
-  while (heap.pop()) {
-    world.now = heap.timeUs;
-    events++;
-    if (heap.eventKind === Ev.Sample) {
-      const k = heap.a;
-      sample(world, world.now - lastSampleUs, sink, recovery, recoveryDropPercent);
-      if (check) world.checkConservation();
-      lastSampleUs = world.now;
-      if (k + 1 < steps)
-        heap.push(Math.min((k + 2) * stepUs, endUs), PRIORITY[Ev.Sample], Ev.Sample, k + 1, 0);
-      continue;
+  let done = false;
+  const advance = (maxEvents: number): boolean => {
+    // A local count: the closure's `events` is updated once per slice, not once per event.
+    let n = events;
+    const stop = n + maxEvents;
+    // The world schedules nothing after the end, so every event in the heap belongs to the run.
+    while (n < stop) {
+      if (!heap.pop()) {
+        done = true;
+        break;
+      }
+      world.now = heap.timeUs;
+      n++;
+      if (heap.eventKind === Ev.Sample) {
+        const k = heap.a;
+        sample(world, world.now - lastSampleUs, sink, recovery, recoveryDropPercent);
+        if (check) world.checkConservation();
+        lastSampleUs = world.now;
+        if (k + 1 < steps)
+          heap.push(Math.min((k + 2) * stepUs, endUs), PRIORITY[Ev.Sample], Ev.Sample, k + 1, 0);
+        continue;
+      }
+      world.dispatch(heap.eventKind, heap.a, heap.b);
     }
-    world.dispatch(heap.eventKind, heap.a, heap.b);
-  }
-  if (lastSampleUs !== endUs)
-    throw new InvariantError(`the last sample is at ${lastSampleUs}us, not at the end ${endUs}us`);
+    events = n;
+    if (done && lastSampleUs !== endUs)
+      throw new InvariantError(`the last sample is at ${lastSampleUs}us, not at the end ${endUs}us`);
+    return done;
+  };
+  return {
+    advance,
+    get nowUs() {
+      return world.now;
+    },
+    finish: () => {
+      if (!done) throw new InvariantError('finish() before the run reached its end');
+      return summarize(scenario, world, recovery, recoveryDropPercent, seed, endUs, stepUs, events);
+    },
+  };
+}
 
+function summarize(
+  scenario: Scenario,
+  world: World,
+  recovery: RecoveryTracker[],
+  recoveryDropPercent: number,
+  seed: number,
+  endUs: number,
+  stepUs: number,
+  events: number,
+): RunResult {
   // 3. Summarize.
   world.now = endUs;
   world.flushCpu();

@@ -51,9 +51,13 @@ export function textTable(header: string[], rows: string[][]): string {
 }
 
 /** A Markdown table; cells are escaped so scenario strings cannot break it. */
-export function markdownTable(header: string[], rows: string[][]): string {
+export function markdownTable(
+  header: string[],
+  rows: string[][],
+  numeric: boolean[] = header.map((_, i) => i > 0),
+): string {
   const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-  const align = header.map((_, i) => (i === 0 ? '---' : '---:'));
+  const align = header.map((_, i) => (numeric[i] ? '---:' : '---'));
   return [header, align, ...rows].map((r, k) => `| ${(k === 1 ? r : r.map(esc)).join(' | ')} |`).join('\n');
 }
 

@@ -20,6 +20,9 @@ import type { ChartSpec } from './charts.js';
 import { fixed, latency } from './format.js';
 import { seriesRows } from './charts.js';
 import {
+  INPUT_FILES_HEADER,
+  INPUT_NUMERIC,
+  inputFileRows,
   SCALING_HEADER,
   SUMMARY_HEADER,
   scalingNote,
@@ -312,6 +315,13 @@ export function reportHtml(input: ReportInput, charts: ChartSpec[]): string {
         `<section><div id="chart-${c.name}" class="chart" aria-label="${escapeHtml(c.title)}"></div></section>`,
     ),
     '<h2 id="scenario">Scenario as run</h2>',
+    scenario?.inputFiles?.length
+      ? `<p>Files read to make it (paths as the scenario gives them):</p>\n<div class="wide">${table(
+          INPUT_FILES_HEADER,
+          inputFileRows(scenario.inputFiles),
+          INPUT_NUMERIC,
+        )}</div>`
+      : '',
     scenarioBlock,
     '<h2 id="events">Events</h2>',
     `<div class="wide">${eventsTable(input)}</div>`,

@@ -1,5 +1,5 @@
 import type { FrameKpis, RunResult } from '../model/simulate.js';
-import type { Scenario } from '../scenario/types.js';
+import type { InputFile, Scenario } from '../scenario/types.js';
 import { fixed, latency, markdownTable, textTable } from './format.js';
 import type { Band, Replications } from './replications.js';
 
@@ -145,6 +145,14 @@ function scalingBlock(result: RunResult): string {
   return rows ? `${markdownTable(SCALING_HEADER, rows)}\n\n${scalingNote(result)}` : '';
 }
 
+export const INPUT_FILES_HEADER = ['field', 'file', 'bytes', 'sha256'];
+export const INPUT_NUMERIC = [false, false, true, false];
+
+/** The files a run read (scenario.json's inputFiles), one row each; none for an older scenario.json. */
+export function inputFileRows(files: readonly InputFile[] | undefined): string[][] {
+  return (files ?? []).map((f) => [f.field, f.file, String(f.bytes), f.sha256]);
+}
+
 /** Keeps scenario text from opening HTML or Markdown structure in a Markdown viewer. */
 function plainLine(s: string): string {
   return s.replace(/\s+/g, ' ').replace(/[<>&]/g, '').trim();
@@ -156,11 +164,12 @@ function plainLine(s: string): string {
  */
 export function summaryMarkdown(
   result: RunResult,
-  scenario: Pick<Scenario, 'name' | 'description'> | null,
+  scenario: (Pick<Scenario, 'name' | 'description'> & { inputFiles?: InputFile[] }) | null,
   charts: ChartImage[],
   replications: Replications | null = null,
 ): string {
   const pending = result.services.filter((s) => s.podsPendingAtEnd > 0);
+  const inputFiles = inputFileRows(scenario?.inputFiles);
   const description = scenario?.description ? plainLine(scenario.description) : '';
   const files = [
     '`timeseries.csv` (one row per step and service)',
@@ -193,6 +202,13 @@ export function summaryMarkdown(
       : '',
     ...charts.map((c) => `![${c.title.replace(/[[\]\\]/g, '')}](charts/${c.name}.svg)`),
     `Files: ${files.join(', ')}.`,
+    inputFiles.length
+      ? `Files read to make the scenario (paths as the scenario gives them):\n\n${markdownTable(
+          INPUT_FILES_HEADER,
+          inputFiles.map((r) => r.map((c, i) => (i === 1 ? `\`${plainLine(c).replace(/`/g, '')}\`` : c))),
+          INPUT_NUMERIC,
+        )}`
+      : '',
   ];
   return `${blocks.filter((b) => b !== '').join('\n\n')}\n`;
 }

@@ -22,7 +22,7 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import {
-  simulate,
+  startRun,
   type NodeRow,
   type PodRow,
   type RunResult,
@@ -142,6 +142,35 @@ export interface ReportOptions extends Omit<SimulateOptions, 'sink'> {
   onPod?: (row: PodRow) => void;
   /** Write charts/, index.html and summary.md (default true); false: the CSV and JSON files only. */
   report?: boolean;
+  /**
+   * Aborting it stops the run at the next slice of events (or while it waits on other seeds or the
+   * charts): the temp folder is removed, DIR is left as it was, and the promise rejects with the
+   * signal's reason.
+   */
+  signal?: AbortSignal;
+}
+
+/** Events simulated between two looks at the event loop (tens of ms): Ctrl-C is seen that soon. */
+const SLICE_EVENTS = 200_000;
+
+/** `promise`, or a rejection with the signal's reason as soon as it aborts. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }
 
 /** Writes `files` under `root`, making folders as needed. */
@@ -209,9 +238,10 @@ export async function writeRunReport(
         seeds: _s,
         workers: _w,
         onSeedDone: _d,
+        signal,
         ...simulateOptions
       } = options;
-      result = simulate(scenario, {
+      const run = startRun(scenario, {
         ...simulateOptions,
         sink: {
           row: (r) => {
@@ -231,6 +261,12 @@ export async function writeRunReport(
           },
         },
       });
+      // In slices, looking at the event loop between them (a signal handler runs only there).
+      while (!run.advance(signal ? SLICE_EVENTS : Infinity)) {
+        await new Promise<void>((r) => setImmediate(r));
+        signal?.throwIfAborted();
+      }
+      result = run.finish();
     } finally {
       ts.close();
       nodes.close();
@@ -242,7 +278,7 @@ export async function writeRunReport(
     let replications: Replications | undefined;
     if (others && input) {
       // 2b. Every seed's KPIs and chart points, in seed order, as medians and bands.
-      const rest = await others;
+      const rest = await abortable(others, options.signal);
       replications = summarizeSeeds([summary, ...rest.map((r) => r.summary)]);
       const { points, bands } = bandPoints([input.points, ...rest.map((r) => r.points)]);
       Object.assign(input, { points, bands, replications });
@@ -255,7 +291,8 @@ export async function writeRunReport(
     writeFileSync(join(tmp, 'summary.json'), `${JSON.stringify(written, null, 2)}\n`);
     writeFileSync(join(tmp, 'scenario.json'), `${JSON.stringify(asRun, null, 2)}\n`);
     // 3. Charts, page and summary.md; then the swap.
-    if (input && renderer) writeFiles(tmp, await renderReport(input, renderer));
+    if (input && renderer) writeFiles(tmp, await abortable(renderReport(input, renderer), options.signal));
+    options.signal?.throwIfAborted();
     swapInto(tmp, outDir);
     return replications ? { ...result, replications } : result;
   } catch (e) {

@@ -3,6 +3,7 @@
  *   read (size, encoding) -> parse YAML/JSON with positions -> schema check -> resolve and check
  * Each stage returns every problem it finds; a later stage runs only when the earlier ones found none.
  */
+import { basename } from 'node:path';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import { resolveScenario } from './resolve.js';
 import type { ScenarioFileSpec } from './schema.js';
@@ -17,7 +18,10 @@ export function checkScenarioFile(
   if (!read.ok) return read;
   const issues = schemaIssues(read.source, read.value);
   if (issues.length > 0) return { ok: false, issues };
-  return resolveScenario(read.value as ScenarioFileSpec, read.source, file);
+  const r = resolveScenario(read.value as ScenarioFileSpec, read.source, file);
+  if (r.ok && read.input)
+    r.scenario.inputFiles.unshift({ field: '(scenario)', file: basename(file), ...read.input });
+  return r;
 }
 
 /** Every problem in the scenario file, each as `file:line:col field: message`; empty when valid. */

@@ -28,12 +28,13 @@ import { resolveKpa, type KpaSettingsSpec } from './kpa-resolve.js';
 import { KnativeConfigAutoscaler, KnativeServiceManifest, kpaFromKnative } from './knative.js';
 import { meanStartSeconds } from '../autoscale/oracle/plan.js';
 import { resolvePredictive } from './forecast-resolve.js';
-import { readManifestFile } from './source.js';
+import { fieldName, fileDigest, readManifestFile } from './source.js';
 import { schemaIssues } from './validate.js';
 import type { Static } from '@sinclair/typebox';
 import type {
   CountSchedule,
   Dist,
+  InputFile,
   ModelConfig,
   NodePoolConfig,
   Scenario,
@@ -61,6 +62,8 @@ const MAX_TRACE_ROWS = 1_000_000;
 class Resolver {
   readonly issues: ConfigIssue[] = [];
   readonly baseDir: string;
+  /** The data and manifest files read, in order (a file named twice is listed once per field). */
+  readonly inputs: InputFile[] = [];
 
   constructor(
     private readonly source: ScenarioSource,
@@ -93,6 +96,7 @@ class Resolver {
       this.issues.push(...read.issues);
       return out;
     }
+    this.inputs.push({ field: fieldName([...path, 'manifests']), file: s.manifests, ...read.input });
     for (const d of read.docs) {
       const fail: Fail = (p, m, k) => this.issues.push(d.source.issue(p, m, k));
       const kind = (d.value as { kind?: unknown }).kind;
@@ -187,8 +191,9 @@ class Resolver {
   private readData(file: string, path: PathSegment[]): { text: string; full: string } | null {
     const full = resolvePath(this.baseDir, file);
     try {
-      const text = readFileSync(full, 'utf8');
-      return { text, full };
+      const bytes = readFileSync(full);
+      this.inputs.push({ field: fieldName(path), file, ...fileDigest(bytes) });
+      return { text: bytes.toString('utf8'), full };
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       this.fail(
@@ -578,6 +583,7 @@ export function resolveScenario(
       name,
       description: spec.description ?? '',
       sourceFile: file,
+      inputFiles: r.inputs,
       seed: spec.seed ?? DEFAULTS.seed,
       durationUs,
       stepUs,

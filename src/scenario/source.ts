@@ -2,6 +2,7 @@
  * Reading a scenario file into a YAML document that remembers where every value came from, so
  * any problem can be reported as `file:line:col field.path: message`.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import {
   LineCounter,
@@ -90,17 +91,24 @@ function fileIssue(file: string, message: string, line = 1, col = 1): ConfigIssu
   return { file, line, col, field: '(file)', message };
 }
 
+/** Size and sha256 of a file's bytes, as a report lists the files a run read. */
+export function fileDigest(bytes: Uint8Array): { bytes: number; sha256: string } {
+  return { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
 /** Reads and parses a scenario file; every failure comes back as issues, never as a throw. */
-export function readScenarioFile(file: string): ReadResult {
+export function readScenarioFile(file: string): ReadResult & { input?: { bytes: number; sha256: string } } {
   const read = readText(file, 'scenario');
-  return read.ok ? parseScenarioText(read.text, file) : read;
+  return read.ok ? { ...parseScenarioText(read.text, file), input: read.input } : read;
 }
 
 /** Reads a YAML file as UTF-8 text; a directory, a huge or binary file, or a read error is an issue. */
 function readText(
   file: string,
   what: string,
-): { ok: true; text: string } | { ok: false; issues: ConfigIssue[] } {
+):
+  | { ok: true; text: string; input: { bytes: number; sha256: string } }
+  | { ok: false; issues: ConfigIssue[] } {
   const fail = (message: string, line = 1, col = 1) => ({
     ok: false as const,
     issues: [fileIssue(file, message, line, col)],
@@ -119,7 +127,7 @@ function readText(
       const lc = lineColAtByte(bytes, decoded.badByte);
       return fail(`is not UTF-8 text (${decoded.reason} at byte ${decoded.badByte})`, lc.line, lc.col);
     }
-    return { ok: true, text: decoded };
+    return { ok: true, text: decoded, input: fileDigest(bytes) };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why =
@@ -264,7 +272,9 @@ export interface ManifestDoc {
  */
 export function readManifestFile(
   file: string,
-): { ok: true; docs: ManifestDoc[] } | { ok: false; issues: ConfigIssue[] } {
+):
+  | { ok: true; docs: ManifestDoc[]; input: { bytes: number; sha256: string } }
+  | { ok: false; issues: ConfigIssue[] } {
   const read = readText(file, 'manifest');
   if (!read.ok) return read;
   const text = read.text;
@@ -280,5 +290,5 @@ export function readManifestFile(
     out.push({ source, value });
   }
   if (out.length === 0) return { ok: false, issues: [fileIssue(file, 'holds no Kubernetes object')] };
-  return { ok: true, docs: out };
+  return { ok: true, docs: out, input: read.input };
 }

@@ -123,11 +123,23 @@ export type CountSchedule =
       resolutionUs: number;
     };
 
+/** A file the scenario was made from: the scenario itself, then each data or manifest file it names. */
+export interface InputFile {
+  /** The field that names the file (`(scenario)` for the scenario file itself). */
+  field: string;
+  /** As written in the scenario (relative to the scenario file); the scenario file by its name. */
+  file: string;
+  bytes: number;
+  sha256: string;
+}
+
 export interface Scenario {
   name: string;
   description: string;
   /** The file the scenario came from, if any (for messages; never read by the simulation). */
   sourceFile: string | null;
+  /** Every file read to make the scenario, in the order read, with its size and sha256. */
+  inputFiles: InputFile[];
   seed: number;
   durationUs: number;
   stepUs: number;

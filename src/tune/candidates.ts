@@ -106,7 +106,8 @@ export function buildContext(scenario: Scenario, space: TuneSpace, scenarioValue
   });
   const seeds = Array.from({ length: space.seedsPerCandidate }, (_, i) => scenario.seed + i);
   const oracleSlo = oracleSloOf(scenario, space);
-  const { sourceFile: _file, ...asRun } = { ...scenario, durationUs: space.durationUs };
+  // What the runs depend on: not where the scenario sits, nor its bytes (a comment edit keeps the checkpoint).
+  const { sourceFile: _file, inputFiles: _inputs, ...asRun } = { ...scenario, durationUs: space.durationUs };
   const fingerprint = createHash('sha256')
     .update(
       JSON.stringify({ format: CONTEXT_FORMAT, scenario: asRun, space, seeds, bases, candidates, oracleSlo }),

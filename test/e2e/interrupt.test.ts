@@ -6,7 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,3 +69,103 @@ for (const workers of ['1', '2']) {
     assert.equal(existsSync(checkpoint), false);
   });
 }
+
+/** Every file under `dir` (relative path -> bytes), to compare a folder before and after. */
+function snapshot(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!f.isFile()) continue;
+    const full = join(f.parentPath, f.name);
+    out.set(full.slice(dir.length), readFileSync(full, 'latin1'));
+  }
+  return out;
+}
+
+for (const [what, args] of [
+  ['in the middle of the first seed', [join(ROOT, 'test/bench/city.yaml'), '--duration', '1h']],
+  [
+    'while other seeds run on workers',
+    [join(ROOT, 'scenarios/seed-demo-hpa.yaml'), '--seeds', '40', '--workers', '2'],
+  ],
+] as const) {
+  test(`simulate stops on Ctrl-C ${what}: exit 130, the previous report untouched`, async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'inferscale-int-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const out = join(dir, 'run');
+    // A previous, complete report in the folder.
+    const first = spawnSync(
+      process.execPath,
+      [CLI, 'simulate', join(ROOT, 'scenarios/seed-demo.yaml'), '--duration', '30s', '--out', out, '--quiet'],
+      { encoding: 'utf8' },
+    );
+    assert.equal(first.status, 0, first.stderr);
+    const before = snapshot(out);
+    const child = spawn(process.execPath, [CLI, 'simulate', ...args, '--out', out, '--quiet'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise((res) => setTimeout(res, 2500));
+    assert.equal(child.exitCode, null, `the run ended before it could be interrupted: ${stderr}`);
+    const sentAt = performance.now();
+    child.kill('SIGINT');
+    const code = await exited;
+    const tookMs = performance.now() - sentAt;
+    assert.equal(code, 130, stderr);
+    assert.match(
+      stderr,
+      new RegExp(
+        `interrupted \\(SIGINT\\) at [0-9.]+ of [0-9.]+ s simulated: nothing was written; the previous report in ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is unchanged`,
+      ),
+    );
+    assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+    assert.deepEqual(snapshot(out), before, 'the previous report, byte for byte');
+    assert.deepEqual(readdirSync(dir), ['run'], 'no temp folder left beside it');
+    // Seen between slices of events, not at the end of the run (generous: the machine may be loaded).
+    assert.ok(tookMs < 20_000, `exit ${tookMs.toFixed(0)} ms after the signal`);
+  });
+}
+
+test('replay stops on Ctrl-C while Prometheus keeps it waiting: exit 130, nothing written', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'inferscale-int-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // A server that takes each query and never answers it.
+  let queries = 0;
+  const server = createServer(() => queries++);
+  await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+  t.after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const out = join(dir, 'replay');
+  const child = spawn(
+    process.execPath,
+    [
+      CLI,
+      'replay',
+      join(ROOT, 'test/fixtures/replay/recorded.yaml'),
+      '--metrics',
+      url,
+      '--from',
+      '1767225600',
+      '--to',
+      '1767226200',
+      '--out',
+      out,
+      '--quiet',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  for (let i = 0; i < 3000 && queries === 0 && child.exitCode === null; i++)
+    await new Promise((res) => setTimeout(res, 5));
+  assert.ok(queries > 0, `replay never queried the server: ${stderr}`);
+  child.kill('SIGINT');
+  assert.equal(await exited, 130, stderr);
+  assert.match(stderr, new RegExp(`interrupted \\(SIGINT\\): nothing was written; .*replay was not made`));
+  assert.deepEqual(readdirSync(dir), [], 'no folder and no staging left');
+});
