@@ -19,6 +19,7 @@
  */
 import { relative, dirname, isAbsolute, resolve } from 'node:path';
 import { stringify } from 'yaml';
+import { InvariantError } from '../errors.js';
 import { cfsFactor } from '../model/throughput.js';
 import type { Scenario } from '../scenario/types.js';
 import type { Json } from '../tune/hpa-manifest.js';
@@ -128,6 +129,68 @@ export function fitStartDelay(rec: ServiceRecording, grid: RecordingGrid): Fit {
   };
 }
 
+/**
+ * The median load around each grid point k of `raw` (NaN where unknown), read `lag` steps later: the
+ * known values among k-half..k+half, and where fewer than 2*half+1 are known (the start, a gap), the
+ * nearest known ones further out (at each distance the later one first), up to 2*half+1 values.
+ * Index j reads raw[j + lag] clamped to the grid. The search past the window jumps from known value
+ * to known value (nextKnown, prevKnown), so a long gap costs its length once, not once per point.
+ */
+export function windowMedians(raw: number[], steps: number, lag: number, half: number): number[] {
+  // Past the window (d > half >= lag) a read on the left is never clamped; offeredCounts' half is
+  // about twice its lag.
+  if (!(half >= lag)) throw new InvariantError(`windowMedians: half ${half} < lag ${lag}`);
+  const n = steps + 1;
+  const at = (j: number) => raw[Math.max(0, Math.min(steps, j + lag))];
+  // nextKnown[r]: the first known index >= r (n if none); prevKnown[r]: the last known index <= r (-1 if none).
+  const nextKnown = new Int32Array(n + 1);
+  nextKnown[n] = n;
+  for (let r = n - 1; r >= 0; r--) nextKnown[r] = Number.isNaN(raw[r]) ? nextKnown[r + 1] : r;
+  const prevKnown = new Int32Array(n);
+  for (let r = 0; r < n; r++) prevKnown[r] = Number.isNaN(raw[r]) ? (r > 0 ? prevKnown[r - 1] : -1) : r;
+  const lastKnown = !Number.isNaN(raw[steps]);
+  const want = 2 * half + 1;
+  const out: number[] = new Array(n);
+  const window: number[] = [];
+  for (let k = 0; k <= steps; k++) {
+    window.length = 0;
+    for (let j = k - half; j <= k + half; j++) if (!Number.isNaN(at(j))) window.push(at(j));
+    // Past the window: distances d > half; on the right j = k + d <= steps reads raw[min(steps, j + lag)],
+    // on the left j = k - d >= -lag reads raw[k - d + lag] (never clamped).
+    let dRight = half + 1;
+    let dLeft = half + 1;
+    const nextRight = (): number => {
+      // The smallest d >= dRight with k + d <= steps whose value is known, or Infinity.
+      if (k + dRight > steps) return Infinity;
+      const r = k + dRight + lag;
+      if (r > steps) return lastKnown ? dRight : Infinity; // every read from here on is raw[steps]
+      const known = nextKnown[r];
+      // Nothing known from r on means raw[steps] is not known either: the clamped reads are not.
+      return known < n ? known - k - lag : Infinity;
+    };
+    const nextLeft = (): number => {
+      const l = k - dLeft + lag;
+      if (l < 0) return Infinity;
+      const known = prevKnown[l];
+      return known < 0 ? Infinity : k + lag - known;
+    };
+    while (window.length < want) {
+      const dr = nextRight();
+      const dl = nextLeft();
+      if (dr === Infinity && dl === Infinity) break;
+      if (dr <= dl) {
+        window.push(at(k + dr));
+        dRight = dr + 1;
+      } else {
+        window.push(at(k - dl));
+        dLeft = dl + 1;
+      }
+    }
+    out[k] = window.length > 0 ? median(window) : 0;
+  }
+  return out;
+}
+
 function offeredCounts(
   rec: ServiceRecording,
   grid: RecordingGrid,
@@ -181,18 +244,10 @@ function offeredCounts(
   let absErr = 0;
   let sum = 0;
   let sumN = 0;
-  const window: number[] = [];
   const at = (j: number) => raw[Math.max(0, Math.min(grid.steps, j + lag))];
-  const want = 2 * half + 1;
+  const loads = windowMedians(raw, grid.steps, lag, half);
   for (let k = 0; k <= grid.steps; k++) {
-    // Known values around k; where too few are known (the start, a gap), the nearest known ones.
-    window.length = 0;
-    for (let j = k - half; j <= k + half; j++) if (!Number.isNaN(at(j))) window.push(at(j));
-    for (let d = half + 1; window.length < want && (k - d >= -lag || k + d <= grid.steps); d++) {
-      if (k + d <= grid.steps && !Number.isNaN(at(k + d))) window.push(at(k + d));
-      if (window.length < want && k - d >= -lag && !Number.isNaN(at(k - d))) window.push(at(k - d));
-    }
-    const load = window.length > 0 ? median(window) : 0;
+    const load = loads[k];
     counts[k] = Math.round(load / F);
     const actual = at(k);
     if (!Number.isNaN(actual)) {

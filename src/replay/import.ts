@@ -9,17 +9,23 @@
  *   CSV                a header `timestamp,metric,<label>...,value`; a row per sample; an empty label cell is no label
  *
  * Values read as Prometheus writes them: `NaN`, `+Inf`, `-Inf` are numbers here (SeriesBuilder then
- * drops them with a warning).
+ * drops them with a warning). A sample's time must be a date from 1970 to 9999 (isUnixTime): one
+ * that is not (1e300, 1e999) is refused where it stands, as nothing downstream could place it.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { DataError } from '../errors.js';
-import { parseTime } from './time.js';
+import { isUnixTime, parseTime } from './time.js';
 import type { SeriesBuilder } from './series.js';
 
 export type MetricsFormat = 'json' | 'text' | 'csv';
 
 const MAX_BYTES = 2 * 1024 * 1024 * 1024;
+
+/** Why a sample's time is refused: a date before 1970 or after 9999, or no date at all (1e999). */
+function timeRangeProblem(text: string): string {
+  return `timestamp ${JSON.stringify(text)} is not a time from 1970 to 9999`;
+}
 
 /** A sample value as Prometheus writes it. */
 export function promValue(text: string): number {
@@ -159,7 +165,9 @@ export function importJson(file: string, text: string, into: SeriesBuilder, fall
     const msg = (e as Error).message.split('\n')[0];
     const pos = /position (\d+)/.exec(msg);
     const offset = pos ? Number(pos[1]) : jsonErrorOffset(text);
-    throw new DataError(`${file}:${lineCol(text, offset)}: not valid JSON (${msg.replace(/, ".*$/, '')})`);
+    throw new DataError(
+      `${file}:${lineCol(text, offset)}: not valid JSON (${msg.replace(/, (\.\.\.)?".*$/, '')})`,
+    );
   }
   const responses = Array.isArray(body) ? body : [body];
   responses.forEach((r, k) =>
@@ -186,7 +194,7 @@ export function importResponse(where: string, r: unknown, into: SeriesBuilder, f
   const result = o.data.result;
   if ((type !== 'matrix' && type !== 'vector') || !Array.isArray(result))
     throw new DataError(
-      `${where}: resultType ${JSON.stringify(type)}: a matrix (query_range) or a vector was expected`,
+      `${where}: ${type === undefined ? 'no resultType' : `resultType ${JSON.stringify(type)}`}${Array.isArray(result) ? '' : ' or no result list'}: a matrix (query_range) or a vector was expected`,
     );
   result.forEach((item: unknown, i: number) => {
     const it = item as { metric?: Record<string, unknown>; values?: unknown; value?: unknown };
@@ -203,10 +211,14 @@ export function importResponse(where: string, r: unknown, into: SeriesBuilder, f
       throw new DataError(
         `${at}: a series without __name__ (an aggregated query?): query each metric by name, e.g. ei_infer_fps{namespace="default"}`,
       );
+    const key = type === 'matrix' ? 'values' : 'value';
     const samples = type === 'matrix' ? it.values : [it.value];
-    if (!Array.isArray(samples))
-      throw new DataError(`${at}: ${type === 'matrix' ? 'values' : 'value'} must be a list`);
+    if (!Array.isArray(samples) || (type === 'vector' && it.value === undefined))
+      throw new DataError(
+        `${at}: ${type === 'matrix' ? 'values must be a list of samples' : 'value must be a sample'} [unix seconds, "value"]`,
+      );
     samples.forEach((p: unknown, j: number) => {
+      const place = type === 'matrix' ? `${at}.values[${j}]` : `${at}.value`;
       if (
         !Array.isArray(p) ||
         p.length !== 2 ||
@@ -214,9 +226,8 @@ export function importResponse(where: string, r: unknown, into: SeriesBuilder, f
         typeof p[1] !== 'string' ||
         !isNumberText(p[1])
       )
-        throw new DataError(
-          `${at}.values[${j}]: a sample is [unix seconds, "value"], not ${JSON.stringify(p)}`,
-        );
+        throw new DataError(`${place}: a sample is [unix seconds, "value"], not ${JSON.stringify(p)}`);
+      if (!isUnixTime(p[0])) throw new DataError(`${place}: ${timeRangeProblem(String(p[0]))}`);
       into.add(name, labels, p[0], promValue(p[1]));
     });
   });
@@ -303,6 +314,12 @@ export function importText(file: string, text: string, into: SeriesBuilder): voi
     const ts = Number(rest[1]);
     if (!isNumberText(rest[1]) || !Number.isFinite(ts))
       throw new DataError(`${where()}: ${JSON.stringify(rest[1])} is not a timestamp`);
+    if (!isUnixTime(ts * unit)) {
+      col = line.indexOf(rest[1], col + rest[0].length);
+      throw new DataError(
+        `${where()}: ${timeRangeProblem(rest[1])}${openMetrics ? '' : ' (Prometheus text: milliseconds)'}`,
+      );
+    }
     into.add(name, labels, ts * unit, promValue(rest[0]));
     samples++;
   }
@@ -345,7 +362,7 @@ export function importCsv(file: string, text: string, into: SeriesBuilder): void
     const t = parseTime(record[ti]);
     if (t === null)
       throw new DataError(
-        `${where(ti)}: timestamp ${JSON.stringify(record[ti])} is not Unix seconds or RFC 3339`,
+        `${where(ti)}: timestamp ${JSON.stringify(record[ti])} is not Unix seconds or RFC 3339 from 1970 to 9999`,
       );
     const name = record[mi];
     if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(name))

@@ -78,14 +78,26 @@ const TOKENS = [
   '`id`',
 ];
 
+/** What a mutation changes the input's numbers to (default: extremes and wrong kinds for YAML). */
+const EXTREMES = ['0', '-1', '1e308', '4294967296', '0.0000001', 'x', '1_000'];
+
+/** The tokens insertions choose from and the numbers a number is changed to, per input format. */
+export interface Dialect {
+  tokens: readonly string[];
+  numbers: readonly string[];
+}
+
+export const YAML_DIALECT: Dialect = { tokens: TOKENS, numbers: EXTREMES };
+
 const int = (rng: Rng, n: number) => Math.floor(rng() * n);
 
 /** One mutation of `text`; the kinds a user's typo, a bad merge or a broken transfer make. */
-export function mutateOnce(text: string, rng: Rng): string {
+export function mutateOnce(text: string, rng: Rng, dialect: Dialect = YAML_DIALECT): string {
+  const { tokens, numbers } = dialect;
   const at = int(rng, text.length + 1);
   switch (int(rng, 9)) {
     case 0: // a token inserted
-      return text.slice(0, at) + TOKENS[int(rng, TOKENS.length)] + text.slice(at);
+      return text.slice(0, at) + tokens[int(rng, tokens.length)] + text.slice(at);
     case 1: {
       // a range deleted
       const len = 1 + int(rng, 40);
@@ -115,9 +127,7 @@ export function mutateOnce(text: string, rng: Rng): string {
       return lines.join('\n');
     }
     case 5: // a number changed to an extreme or a wrong kind
-      return text.replace(/\b\d+(\.\d+)?\b/g, (m) =>
-        rng() < 0.15 ? ['0', '-1', '1e308', '4294967296', '0.0000001', 'x', '1_000'][int(rng, 7)] : m,
-      );
+      return text.replace(/\b\d+(\.\d+)?\b/g, (m) => (rng() < 0.15 ? numbers[int(rng, numbers.length)] : m));
     case 6: // truncated
       return text.slice(0, at);
     case 7: {
@@ -132,7 +142,7 @@ export function mutateOnce(text: string, rng: Rng): string {
 }
 
 /** 1-4 mutations of a corpus text, or (one case in twenty) random bytes. */
-export function fuzzCase(corpus: string[], rng: Rng): Buffer {
+export function fuzzCase(corpus: string[], rng: Rng, dialect: Dialect = YAML_DIALECT): Buffer {
   if (rng() < 0.05) {
     const bytes = Buffer.alloc(int(rng, 2000));
     for (let i = 0; i < bytes.length; i++) bytes[i] = int(rng, 256);
@@ -140,11 +150,17 @@ export function fuzzCase(corpus: string[], rng: Rng): Buffer {
   }
   let text = corpus[int(rng, corpus.length)];
   const n = 1 + int(rng, 4);
-  for (let i = 0; i < n; i++) text = mutateOnce(text, rng);
+  for (let i = 0; i < n; i++) text = mutateOnce(text, rng, dialect);
   return Buffer.from(text, 'utf8');
 }
 
-export type Verdict = { kind: 'ok' } | { kind: 'refused'; issues: ConfigIssue[] };
+/**
+ * What a parser made of a case. `problem` is an oracle's finding about it: an acceptance that is
+ * silently wrong (a NaN taken as a number), or a refusal that does not place the problem.
+ */
+export type Verdict =
+  | { kind: 'ok'; problem?: string | null }
+  | { kind: 'refused'; issues: ConfigIssue[]; problem?: string | null };
 
 export interface Finding {
   case: number;
@@ -169,7 +185,8 @@ export function issueProblem(i: ConfigIssue, file: string): string | null {
     return `issue placed at ${i.line}:${i.col}`;
   if (typeof i.field !== 'string' || i.field === '') return 'issue without a field';
   if (typeof i.message !== 'string' || i.message.trim() === '') return 'issue without a message';
-  if (/undefined|\[object Object\]|NaN:/.test(i.message))
+  // Quoted input aside (a cell may hold anything), no sign of a value the code did not mean to print.
+  if (/undefined|\[object Object\]|NaN:/.test(i.message.replace(/"(?:[^"\\]|\\.)*"/g, '""')))
     return `issue message leaks internals: ${i.message}`;
   return null;
 }
@@ -184,6 +201,10 @@ export function fuzz(options: {
   seed: string;
   parse: (file: string) => Verdict;
   slowMs?: number;
+  /** The case's file name in its temporary folder (default case.yaml). */
+  fileName?: string;
+  /** What the mutations insert and change numbers to (default: YAML's, JSON's and the schema's). */
+  dialect?: Dialect;
   /** Called on an accepted case (e.g. to simulate it); a throw is a finding. */
   accepted?: (file: string) => void;
 }): FuzzStats {
@@ -192,18 +213,20 @@ export function fuzz(options: {
   const stats: FuzzStats = { cases: 0, accepted: 0, refused: 0, findings: [], slowestMs: 0 };
   try {
     for (let c = 0; c < options.cases; c++) {
-      const input = fuzzCase(options.corpus, rng);
-      const file = join(dir, `case.yaml`);
+      const input = fuzzCase(options.corpus, rng, options.dialect);
+      const file = join(dir, options.fileName ?? 'case.yaml');
       writeFileSync(file, input);
       const started = performance.now();
       try {
         const v = options.parse(file);
+        if (v.problem) stats.findings.push({ case: c, why: v.problem, input });
         if (v.kind === 'ok') {
           stats.accepted++;
           options.accepted?.(file);
         } else {
           stats.refused++;
-          if (v.issues.length === 0) stats.findings.push({ case: c, why: 'refused without an issue', input });
+          if (v.issues.length === 0 && v.problem === undefined)
+            stats.findings.push({ case: c, why: 'refused without an issue', input });
           for (const i of v.issues) {
             const p = issueProblem(i, file);
             if (p) {
