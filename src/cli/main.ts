@@ -6,6 +6,7 @@
  */
 import { EXIT_USAGE, reportError } from './errors.js';
 import { HELP_TEXT } from './help-text.js';
+import { validateEntry } from './validate-entry.js';
 
 async function run(fn: () => number | Promise<number>, debug: boolean): Promise<void> {
   try {
@@ -31,7 +32,14 @@ const helpWidth = () => Math.min(110, process.stdout.columns || 100);
 async function withoutYargs(): Promise<boolean> {
   if (argv.length === 2 && argv[0] === 'validate' && !argv[1].startsWith('-')) {
     const file = argv[1];
-    await run(async () => (await import('./validate.js')).runValidate(file), debug);
+    await run(async () => {
+      const entry = validateEntry(
+        new URL('./', import.meta.url),
+        new URL('../../.tsbuildinfo', import.meta.url),
+      );
+      const command = (await import(`./${entry}`)) as typeof import('./validate-command.js');
+      return command.validateCommand(file, debug);
+    }, debug);
     return true;
   }
   const help = HELP_TEXT[helpWidth()];
