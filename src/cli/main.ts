@@ -4,9 +4,10 @@
  * Each command's module is imported when that command runs, so `--help` and `validate` do not load
  * the simulator, the report writers or the planner.
  */
+import { fileURLToPath } from 'node:url';
 import { EXIT_USAGE, reportError } from './errors.js';
 import { HELP_TEXT } from './help-text.js';
-import { validateEntry } from './validate-entry.js';
+import { VALIDATE_BUNDLE, loadBundle, validateEntry } from './validate-entry.js';
 
 async function run(fn: () => number | Promise<number>, debug: boolean): Promise<void> {
   try {
@@ -33,11 +34,12 @@ async function withoutYargs(): Promise<boolean> {
   if (argv.length === 2 && argv[0] === 'validate' && !argv[1].startsWith('-')) {
     const file = argv[1];
     await run(async () => {
-      const entry = validateEntry(
-        new URL('./', import.meta.url),
-        new URL('../../.tsbuildinfo', import.meta.url),
-      );
-      const command = (await import(`./${entry}`)) as typeof import('./validate-command.js');
+      // One bundled file with its code cache when `npm run build` made them (validate-entry.ts).
+      const dir = new URL('./', import.meta.url);
+      const command =
+        validateEntry(dir, new URL('../../.tsbuildinfo', import.meta.url)) === VALIDATE_BUNDLE
+          ? loadBundle(fileURLToPath(new URL(VALIDATE_BUNDLE, dir))).command
+          : await import('./validate-command.js');
       return command.validateCommand(file, debug);
     }, debug);
     return true;

@@ -1,49 +1,62 @@
 /**
- * `inferscale validate FILE` runs a bundle of its modules (src/cli/validate-entry.ts): it must say
- * exactly what the modules say, for every shipped scenario and every malformed fixture, and main.ts
- * must pick it only while it is not older than tsc's output.
+ * `inferscale validate FILE` runs a bundle of its modules from V8's code cache (src/cli/validate-entry.ts):
+ * it must say exactly what the modules say, for every shipped scenario and every malformed fixture,
+ * with or without its code cache, and main.ts must pick it only while it is not older than tsc's output.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { bundleValidate } from '../helpers/bundle-cli.js';
-import { VALIDATE_BUNDLE, VALIDATE_MODULE, validateEntry } from '../../src/cli/validate-entry.js';
+import { bundleValidate, writeCodeCache } from '../helpers/bundle-cli.js';
+import {
+  CODE_CACHE_SUFFIX,
+  VALIDATE_BUNDLE,
+  VALIDATE_MODULE,
+  validateEntry,
+} from '../../src/cli/validate-entry.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const MODULE = fileURLToPath(new URL(`../../src/cli/${VALIDATE_MODULE}`, import.meta.url));
+const ENTRY = fileURLToPath(new URL('../../src/cli/validate-entry.js', import.meta.url));
 
-/** Runs validateCommand from `entry` on each file in one process: what it printed and returned. */
-function validateAll(entry: string, files: string[]): unknown {
+/**
+ * Runs validateCommand on each file in one process, from the modules (`bundle` null) or from a
+ * bundle through main.ts's loader: what it printed and returned, and whether a code cache was used.
+ */
+function validateAll(bundle: string | null, files: string[]): { cached: boolean; results: unknown[] } {
   const runner = `
-    const { validateCommand } = await import(process.argv[1]);
+    const [entry, bundle, ...files] = process.argv.slice(1);
+    let command = await import(entry);
+    let cached = false;
+    if (bundle !== '') ({ command, cached } = command.loadBundle(bundle));
     const results = [];
     const out = { stdout: '', stderr: '' };
     const write = process.stdout.write.bind(process.stdout);
     process.stdout.write = (s) => ((out.stdout += s), true);
     process.stderr.write = (s) => ((out.stderr += s), true);
-    for (const file of process.argv.slice(2)) {
+    for (const file of files) {
       out.stdout = out.stderr = '';
-      const status = validateCommand(file, false);
+      const status = command.validateCommand(file, false);
       results.push({ file, status, ...out });
     }
-    write(JSON.stringify(results));`;
+    write(JSON.stringify({ cached, results }));`;
+  const entry = bundle === null ? MODULE : ENTRY;
   const r = spawnSync(
     process.execPath,
-    ['--input-type=module', '-e', runner, pathToFileURL(entry).href, ...files],
+    ['--input-type=module', '-e', runner, pathToFileURL(entry).href, bundle ?? '', ...files],
     { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout);
+  return JSON.parse(r.stdout) as { cached: boolean; results: unknown[] };
 }
 
-test('the bundle says what the modules say, file by file', async () => {
+test('the bundle says what the modules say, file by file, with and without its code cache', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'inferscale-bundle-'));
   try {
-    const bundle = join(dir, 'validate.bundle.mjs');
+    const bundle = join(dir, VALIDATE_BUNDLE);
     await bundleValidate(bundle);
     const files = [
       ...readdirSync(join(ROOT, 'scenarios'))
@@ -53,11 +66,32 @@ test('the bundle says what the modules say, file by file', async () => {
       'test/fixtures/no-such-file.yaml',
       'scenarios',
     ];
-    const fromModules = validateAll(MODULE, files) as { status: number }[];
+    const fromModules = validateAll(null, files).results as { status: number }[];
     // Both outcomes are there, so the comparison covers messages as well as OK lines.
     assert.ok(fromModules.some((r) => r.status === 0));
     assert.ok(fromModules.filter((r) => r.status === 2).length > 50);
-    assert.deepEqual(validateAll(bundle, files), fromModules);
+
+    const plain = validateAll(bundle, files);
+    assert.equal(plain.cached, false, 'no code cache yet');
+    assert.deepEqual(plain.results, fromModules);
+
+    writeCodeCache(bundle);
+    const cached = validateAll(bundle, files);
+    assert.equal(cached.cached, true, 'the code cache made for this bundle is used');
+    assert.deepEqual(cached.results, fromModules);
+
+    // A cache made for another bundle, or cut short, is not used; the bundle still runs.
+    const cache = readFileSync(bundle + CODE_CACHE_SUFFIX);
+    writeFileSync(bundle + CODE_CACHE_SUFFIX, Buffer.concat([Buffer.from('// another\n'), cache]));
+    assert.deepEqual(validateAll(bundle, files.slice(0, 3)), {
+      cached: false,
+      results: fromModules.slice(0, 3),
+    });
+    writeFileSync(bundle + CODE_CACHE_SUFFIX, cache.subarray(0, cache.length >> 1));
+    assert.deepEqual(validateAll(bundle, files.slice(0, 3)), {
+      cached: false,
+      results: fromModules.slice(0, 3),
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

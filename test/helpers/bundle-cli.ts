@@ -1,33 +1,62 @@
 /**
- * `npm run build` (after tsc): bundles `inferscale validate` into one file with esbuild,
- * dist/src/cli/validate.bundle.js. Node 20 loads ES modules one by one, and the ~300 files that
- * validate is made of (TypeBox alone is ~250) took most of its start-up; one file loads in a
- * fraction of that (issue 8: under 300 ms). main.ts uses the bundle only while it is at least as
- * new as tsc's last output, so a `tsc` alone after an edit runs the edited modules instead.
+ * `npm run build` (after tsc): bundles `inferscale validate` into one CommonJS file with esbuild,
+ * dist/src/cli/validate.bundle.cjs, then validates the shipped scenarios with it and writes V8's
+ * code cache beside it (src/cli/validate-entry.ts says why and when main.ts runs them).
  */
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { VALIDATE_BUNDLE } from '../../src/cli/validate-entry.js';
+import { CODE_CACHE_SUFFIX, VALIDATE_BUNDLE, codeCache, loadBundle } from '../../src/cli/validate-entry.js';
 
-/** Writes the bundle of dist/src/cli/validate-command.js to `outfile`. */
-export async function bundleValidate(outfile: string): Promise<void> {
-  await build({
-    entryPoints: [fileURLToPath(new URL('../../src/cli/validate-command.js', import.meta.url))],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    // yaml is CommonJS and requires Node's built-ins; an ES module bundle has no `require` of its own.
-    banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-    },
-    logLevel: 'warning',
-  });
-}
-
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const VALIDATE_BUNDLE_FILE = fileURLToPath(
   new URL(`../../src/cli/${VALIDATE_BUNDLE}`, import.meta.url),
 );
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await bundleValidate(VALIDATE_BUNDLE_FILE);
+/** Writes the bundle of dist/src/cli/validate-command.js to `outfile` (no code cache). */
+export async function bundleValidate(outfile: string): Promise<void> {
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL('../../src/cli/validate-command.js', import.meta.url))],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    write: false,
+    logLevel: 'silent',
+  });
+  // A warning (import.meta in a CommonJS bundle, say) would be a bundle that does not do what the
+  // modules do: refuse it.
+  const problems = [...result.errors, ...result.warnings].map((m) => m.text);
+  if (problems.length > 0) throw new Error(`bundling validate: ${problems.join('; ')}`);
+  const code = result.outputFiles[0].text;
+  const hash = createHash('sha256').update(code).digest('hex');
+  rmSync(outfile + CODE_CACHE_SUFFIX, { force: true });
+  writeFileSync(outfile, `// inferscale bundle ${hash}\n${code}`);
+}
+
+/** Validates the shipped scenarios with the bundle, then writes its code cache beside it. */
+export function writeCodeCache(bundle: string): void {
+  const loaded = loadBundle(bundle, false);
+  const scenarios = readdirSync(join(ROOT, 'scenarios')).filter(
+    (f) => f.endsWith('.yaml') && !f.startsWith('tune-'),
+  );
+  const out = process.stdout.write;
+  process.stdout.write = () => true;
+  try {
+    for (const f of scenarios) {
+      if (loaded.command.validateCommand(join(ROOT, 'scenarios', f), false) !== 0) {
+        throw new Error(`the bundle finds scenarios/${f} invalid`);
+      }
+    }
+  } finally {
+    process.stdout.write = out;
+  }
+  writeFileSync(bundle + CODE_CACHE_SUFFIX, codeCache(loaded));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await bundleValidate(VALIDATE_BUNDLE_FILE);
+  writeCodeCache(VALIDATE_BUNDLE_FILE);
+}
