@@ -4,7 +4,6 @@
  * Each command's module is imported when that command runs, so `--help` and `validate` do not load
  * the simulator, the report writers or the planner.
  */
-import { fileURLToPath } from 'node:url';
 import { EXIT_USAGE, reportError } from './errors.js';
 import { HELP_TEXT } from './help-text.js';
 import { VALIDATE_BUNDLE, loadBundle, validateEntry } from './validate-entry.js';
@@ -38,7 +37,7 @@ async function withoutYargs(): Promise<boolean> {
       const dir = new URL('./', import.meta.url);
       const command =
         validateEntry(dir, new URL('../../.tsbuildinfo', import.meta.url)) === VALIDATE_BUNDLE
-          ? loadBundle(fileURLToPath(new URL(VALIDATE_BUNDLE, dir))).command
+          ? loadBundle(new URL(VALIDATE_BUNDLE, dir)).command
           : await import('./validate-command.js');
       return command.validateCommand(file, debug);
     }, debug);

@@ -12,11 +12,17 @@
  * used only with the bundle it was made from (the first line of both names the bundle's hash) and
  * only if V8 accepts it (the same Node and flags); otherwise the bundle compiles as usual.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { Script } from 'node:vm';
+import type { Script } from 'node:vm';
 import type * as ValidateCommand from './validate-command.js';
+
+// Node's built-ins through require: importing node:fs as an ES module builds a facade of all its
+// exports, whose getters load fs's streams (~5 ms of start-up that validate never uses).
+const requireHere = createRequire(import.meta.url);
+const { readFileSync, statSync } = requireHere('node:fs') as typeof import('node:fs');
+const { dirname } = requireHere('node:path') as typeof import('node:path');
+const { fileURLToPath } = requireHere('node:url') as typeof import('node:url');
+const vm = requireHere('node:vm') as typeof import('node:vm');
 
 export const VALIDATE_BUNDLE = 'validate.bundle.cjs';
 export const VALIDATE_MODULE = 'validate-command.js';
@@ -41,13 +47,14 @@ export interface LoadedBundle {
 }
 
 /** Runs the bundle (a CommonJS file) the way Node runs one, from its code cache when that fits. */
-export function loadBundle(file: string, useCache = true): LoadedBundle {
+export function loadBundle(bundle: string | URL, useCache = true): LoadedBundle {
+  const file = typeof bundle === 'string' ? bundle : fileURLToPath(bundle);
   const source = readFileSync(file, 'utf8');
   const id = source.slice(0, source.indexOf('\n'));
   const cachedData = useCache ? codeCacheFor(file, id) : undefined;
   // The sources are ES modules, strict throughout; Node's own CommonJS wrapper, made strict.
   const wrapped = `(function (exports, require, module, __filename, __dirname) { 'use strict'; ${source}\n})`;
-  const script = new Script(wrapped, { filename: file, cachedData });
+  const script = new vm.Script(wrapped, { filename: file, cachedData });
   const module = { exports: {} as typeof ValidateCommand };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   run(module.exports, createRequire(file), module, file, dirname(file));

@@ -42,16 +42,13 @@ export function writeCodeCache(bundle: string): void {
   const scenarios = readdirSync(join(ROOT, 'scenarios')).filter(
     (f) => f.endsWith('.yaml') && !f.startsWith('tune-'),
   );
-  const out = process.stdout.write;
-  process.stdout.write = () => true;
+  const [out, err] = [process.stdout.write, process.stderr.write];
+  process.stdout.write = process.stderr.write = () => true;
   try {
-    for (const f of scenarios) {
-      if (loaded.command.validateCommand(join(ROOT, 'scenarios', f), false) !== 0) {
-        throw new Error(`the bundle finds scenarios/${f} invalid`);
-      }
-    }
+    // Only to run the code a validation runs; whether each is valid is test/e2e/cli.test.ts's business.
+    for (const f of scenarios) loaded.command.validateCommand(join(ROOT, 'scenarios', f), false);
   } finally {
-    process.stdout.write = out;
+    [process.stdout.write, process.stderr.write] = [out, err];
   }
   writeFileSync(bundle + CODE_CACHE_SUFFIX, codeCache(loaded));
 }
