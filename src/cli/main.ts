@@ -6,7 +6,6 @@
  */
 import { EXIT_USAGE, reportError } from './errors.js';
 import { HELP_TEXT } from './help-text.js';
-import { VALIDATE_BUNDLE, loadBundle, validateEntry } from './validate-entry.js';
 
 async function run(fn: () => number | Promise<number>, debug: boolean): Promise<void> {
   try {
@@ -36,6 +35,7 @@ async function withoutYargs(): Promise<boolean> {
     await run(async () => {
       // One bundled file with its code cache when `npm run build` made them (validate-entry.ts);
       // ../../.tsbuildinfo is tsconfig's tsBuildInfoFile (dist/.tsbuildinfo).
+      const { VALIDATE_BUNDLE, loadBundle, validateEntry } = await import('./validate-entry.js');
       const dir = new URL('./', import.meta.url);
       const command =
         validateEntry(dir, new URL('../../.tsbuildinfo', import.meta.url)) === VALIDATE_BUNDLE
