@@ -11,6 +11,7 @@ import {
   isMap,
   isSeq,
   isPair,
+  isCollection,
   isScalar,
   visit,
   type Alias,
@@ -194,6 +195,7 @@ function documentValue(
   const first = doc.errors[0];
   if (first) return at(first.pos[0], syntaxMessage(first));
   let badAlias: Alias | null = null;
+  let badKey: { range?: [number, number, number] | null } | null = null;
   visit(doc, {
     Alias(_, node) {
       if (node.resolve(doc) === undefined) {
@@ -201,7 +203,22 @@ function documentValue(
         return visit.BREAK;
       }
     },
+    // A key that is a list or a mapping (`? [a, b]`) has no place in these files; refused here
+    // rather than stringified with a warning from the YAML library.
+    Pair(_, pair) {
+      if (isCollection(pair.key)) {
+        badKey = pair.key;
+        return visit.BREAK;
+      }
+    },
   });
+  if (badKey) {
+    const key = badKey as { range?: [number, number, number] | null };
+    return at(
+      key.range?.[0] ?? 0,
+      'a key must be a plain value (a name or a number), not a list or a mapping',
+    );
+  }
   if (badAlias) {
     const alias = badAlias as Alias;
     return at(

@@ -54,6 +54,7 @@ const FIXTURES: Case[] = [
   fixture('multi-document.yaml', '(syntax)', 18),
   fixture('unknown-alias.yaml', '(syntax)', 13, /alias|anchor/i),
   fixture('alias-bomb.yaml', '(root)', 3, /alias/i),
+  fixture('collection-key.yaml', '(syntax)', 12, /plain value/),
   fixture('deep-nesting.yaml', '(syntax)', 3),
   fixture('json-syntax-error.json', '(syntax)', 6),
   fixture('json-unknown-key.json', 'services.svc.replicaCount', 9),
@@ -334,6 +335,7 @@ function assertRefused(c: Case, command: string, r: Run): void {
   assert.equal(r.signal, null, `killed after ${TIMEOUT_MS} ms (hung?): ${context}`);
   assert.doesNotMatch(r.stderr, /^\s+at /m, `stack trace on stderr: ${context}`);
   assert.ok(!r.stderr.includes('node:internal'), `Node internals on stderr: ${context}`);
+  assert.ok(!/\(node:\d+\) \w*Warning/.test(r.stderr), `a Node warning on stderr: ${context}`);
   assert.equal(r.status, 2, `exit status: ${context}`);
   assert.equal(r.stdout, '', `stdout must stay empty: ${context}`);
 
