@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { folderDigest } from '../helpers/digest.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = join(ROOT, 'dist/src/cli/main.js');
@@ -70,17 +71,6 @@ for (const workers of ['1', '2']) {
   });
 }
 
-/** Every file under `dir` (relative path -> bytes), to compare a folder before and after. */
-function snapshot(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const f of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!f.isFile()) continue;
-    const full = join(f.parentPath, f.name);
-    out.set(full.slice(dir.length), readFileSync(full, 'latin1'));
-  }
-  return out;
-}
-
 for (const [what, args] of [
   ['in the middle of the first seed', [join(ROOT, 'test/bench/city.yaml'), '--duration', '1h']],
   [
@@ -99,7 +89,7 @@ for (const [what, args] of [
       { encoding: 'utf8' },
     );
     assert.equal(first.status, 0, first.stderr);
-    const before = snapshot(out);
+    const before = folderDigest(out);
     const child = spawn(process.execPath, [CLI, 'simulate', ...args, '--out', out, '--quiet'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -124,7 +114,7 @@ for (const [what, args] of [
       ),
     );
     assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
-    assert.deepEqual(snapshot(out), before, 'the previous report, byte for byte');
+    assert.deepEqual(folderDigest(out), before, 'the previous report, byte for byte');
     assert.deepEqual(readdirSync(dir), ['run'], 'no temp folder left beside it');
     // Seen between slices of events, not at the end of the run (generous: the machine may be loaded).
     assert.ok(tookMs < 20_000, `exit ${tookMs.toFixed(0)} ms after the signal`);

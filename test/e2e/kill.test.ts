@@ -8,7 +8,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -16,31 +15,17 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
-  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { recoverPartials } from '../../src/report/partials.js';
+import { folderDigest } from '../helpers/digest.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = join(ROOT, 'dist/src/cli/main.js');
 const ARGS = ['simulate', 'scenarios/seed-demo-hpa.yaml', '--duration', '2m', '--quiet'];
-
-/** Every file under `dir` with its sha256, by relative path. */
-function digest(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 function simulate(seed: number, out: string): number {
   const started = performance.now();
@@ -69,7 +54,7 @@ test('simulate killed at any moment leaves the previous complete report or the n
   // The two complete reports a folder may hold: seed 1's and seed 2's.
   simulate(1, join(scratch, 'ref-1'));
   const wallMs = simulate(2, join(scratch, 'ref-2'));
-  const refs = [digest(join(scratch, 'ref-1')), digest(join(scratch, 'ref-2'))];
+  const refs = [folderDigest(join(scratch, 'ref-1')), folderDigest(join(scratch, 'ref-2'))];
   assert.notDeepEqual(refs[0], refs[1]);
 
   const out = join(scratch, 'runs', 'report');
@@ -84,7 +69,7 @@ test('simulate killed at any moment leaves the previous complete report or the n
     const afterMs = ((k + 0.5) / kills) * wallMs * 1.6;
     await killedRun(k % 2 === 0 ? 2 : 1, out, afterMs, k % 3 === 0 ? 'SIGINT' : 'SIGKILL');
     assert.ok(existsSync(out), `kill ${k} at ${afterMs.toFixed(0)} ms left no report folder`);
-    const now = digest(out);
+    const now = folderDigest(out);
     const which = refs.findIndex((r) => JSON.stringify(r) === JSON.stringify(now));
     assert.ok(
       which >= 0,
@@ -97,7 +82,7 @@ test('simulate killed at any moment leaves the previous complete report or the n
   // The next complete run removes whatever the killed ones left beside the folder.
   simulate(2, out);
   assert.deepEqual(readdirSync(join(scratch, 'runs')), ['report']);
-  assert.deepEqual(digest(out), refs[1]);
+  assert.deepEqual(folderDigest(out), refs[1]);
 });
 
 test('a run killed between the two renames gets its previous report back; live runs are left alone', (t) => {

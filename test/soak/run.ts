@@ -22,10 +22,9 @@
  * Each leg's row is printed on stderr as it finishes. `--legs fuzz,city,tune,property` runs some of them.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import seedrandom from 'seedrandom';
@@ -33,6 +32,7 @@ import { fuzzScenarios, fuzzSpaces } from '../fuzz/parsers.js';
 import { fuzzImporter, IMPORT_TARGETS } from '../fuzz/importers.js';
 import type { FuzzStats } from '../fuzz/fuzz.js';
 import { parseDurationUs } from '../../src/scenario/duration.js';
+import { folderDigest } from '../helpers/digest.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const DIST_TEST = fileURLToPath(new URL('../', import.meta.url));
@@ -267,20 +267,6 @@ if (legs.has('city')) {
 
 // --- 4. a long tune, killed and resumed ---------------------------------------------------------
 
-/** Every file under `dir` with its sha256, by relative path. */
-function digest(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    }
-  };
-  walk(dir);
-  return out;
-}
-
 if (legs.has('tune')) {
   const space = join(scratch, 'tune-space.yaml');
   writeFileSync(
@@ -348,7 +334,7 @@ if (legs.has('tune')) {
   }
   const wallS = (performance.now() - started) / 1000;
   if (existsSync(out) && existsSync(whole)) {
-    const [a, b] = [digest(whole), digest(out)];
+    const [a, b] = [folderDigest(whole), folderDigest(out)];
     const differ = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((f) => a[f] !== b[f]);
     if (differ.length > 0) problem(`resumed and uninterrupted differ in ${differ.join(', ')}`);
   } else problem('no result folder after the resumed tune');
