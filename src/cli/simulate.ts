@@ -7,6 +7,7 @@ import { roundDeep, writeRunReport } from '../report/write.js';
 import { parseDurationUs } from '../scenario/duration.js';
 import { budgetProblems, DEFAULT_MAX_EVENTS, DEFAULT_MAX_ROWS, estimateRun } from '../model/budget.js';
 import { loadScenario } from '../scenario/load.js';
+import { defaultFluidTickUs, type Scenario } from '../scenario/types.js';
 import { DEFAULT_OPENMETRICS_START_S, OpenMetricsWriter } from '../replay/openmetrics.js';
 import { parseTime } from '../replay/time.js';
 import { DEFAULT_SCENARIO } from './paths.js';
@@ -18,6 +19,8 @@ export interface SimulateArgs {
   duration?: string;
   /** Override of the time series' step. */
   step?: string;
+  /** Override of the scenario's engine. */
+  engine?: string;
   out?: string;
   /** Budgets checked against the run's estimate before it starts (defaults in model/budget.ts). */
   maxEvents?: number;
@@ -57,6 +60,29 @@ function budgetOption(flag: string, value: number | undefined, fallback: number)
   return value;
 }
 
+/**
+ * The scenario with --engine applied (fluid at the scenario's tick, else the default one), and its
+ * tick checked against a --step that overrides the scenario's.
+ */
+function withEngine(scenario: Scenario, engine: string | undefined): Scenario {
+  let out = scenario;
+  if (engine === 'exact' && out.engine) {
+    const { engine: _fluid, ...exact } = out;
+    out = exact;
+  } else if (engine === 'fluid' && !out.engine) {
+    out = { ...out, engine: { kind: 'fluid', tickUs: defaultFluidTickUs(out.stepUs) } };
+  } else if (engine !== undefined && engine !== 'exact' && engine !== 'fluid') {
+    throw optionIssue('--engine', `must be exact or fluid, not ${JSON.stringify(engine)}`);
+  }
+  // Only a --step shorter than the scenario's own tick can do this (the scenario's step cannot).
+  if (out.engine && out.engine.tickUs > out.stepUs)
+    throw optionIssue(
+      '--step',
+      `must not be shorter than the scenario's engine.tick (${out.engine.tickUs / 1e3} ms)`,
+    );
+  return out;
+}
+
 export async function runSimulate(args: SimulateArgs): Promise<number> {
   const file = args.file ?? DEFAULT_SCENARIO;
   let scenario = loadScenario(file);
@@ -70,6 +96,7 @@ export async function runSimulate(args: SimulateArgs): Promise<number> {
       throw optionIssue('--step', 'must not exceed the duration');
     scenario = { ...scenario, stepUs };
   }
+  scenario = withEngine(scenario, args.engine);
   if (args.seed !== undefined && !(Number.isInteger(args.seed) && args.seed >= 0 && args.seed < 2 ** 32)) {
     throw optionIssue('--seed', `must be an integer in [0, 2^32), not ${args.seed}`);
   }

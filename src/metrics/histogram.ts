@@ -29,6 +29,15 @@ export class LatencyHistogram {
     if (i > this.hi) this.hi = i;
   }
 
+  /** `n` values (a count, possibly fractional: the fluid engine's share of a tick) in bucket i. */
+  addCount(i: number, n: number): void {
+    if (!(n > 0)) return;
+    this.counts[i] += n;
+    this.total += n;
+    if (i < this.lo) this.lo = i;
+    if (i > this.hi) this.hi = i;
+  }
+
   merge(other: LatencyHistogram): void {
     for (let i = other.lo; i <= other.hi; i++) this.counts[i] += other.counts[i];
     this.total += other.total;

@@ -5,6 +5,7 @@
  * running for days or into an out-of-memory crash:
  *
  *   events = 2 per frame (arrival, then inference or drop) + 1 per time-series row
+ *            (the fluid engine: 1 per tick instead of 2 per frame)
  *   rows   = steps x (services + node pools)          (timeseries.csv and nodes.csv)
  *
  * Frames are exact for step and ramp schedules (the integral of the stream count) and an upper
@@ -36,7 +37,9 @@ export function estimateRun(
   }
   const steps = Math.ceil(durationUs / Math.min(stepUs, durationUs));
   const rows = steps * (scenario.services.length + scenario.nodePools.length);
-  return { frames, events: 2 * frames + rows, rows };
+  // The fluid engine has no event per frame: one per tick (and per step's end) instead.
+  const frameEvents = scenario.engine ? Math.ceil(durationUs / scenario.engine.tickUs) + steps : 2 * frames;
+  return { frames, events: frameEvents + rows, rows };
 }
 
 /** Stream-seconds a schedule has in [0, durationUs]: the integral of its count. */

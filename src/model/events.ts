@@ -31,6 +31,8 @@ export const enum Ev {
   AutoscalerTick = 12,
   /** a = stream group index (arrivals: trace), b = index of the frame in its arrival times. */
   TraceFrame = 13,
+  /** The fluid engine (fluid.ts) counts the frames of the span since its last tick. */
+  FluidTick = 14,
 }
 
 /** Priority by kind (indexed by `Ev`), with the reason for each place. */
@@ -54,5 +56,7 @@ export const PRIORITY: readonly number[] = [
   // AutoscalerTick: after the scrapes at t, so a sync reads a scrape taken at the same instant.
   6,
   // TraceFrame: a frame as the other arrivals.
+  3,
+  // FluidTick: the fluid engine's arrivals and completions, where the exact engine's would run.
   3,
 ];

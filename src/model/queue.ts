@@ -37,6 +37,15 @@ export class FrameQueue {
     this.length -= k;
   }
 
+  /**
+   * The fluid engine's queue (fluid.ts): a count of frames without arrival times. Only that engine
+   * calls it, and it never pushes or shifts.
+   */
+  setCount(n: number): void {
+    this.head = 0;
+    this.length = n;
+  }
+
   private grow(): void {
     const c = this.buf.length * 2;
     const next = new Float64Array(c);

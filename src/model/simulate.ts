@@ -142,6 +142,11 @@ export interface RunResult {
   seed: number;
   durationSeconds: number;
   stepSeconds: number;
+  /**
+   * Present only for a run of the fluid engine (model/fluid.ts): its KPIs are within the error the
+   * README states of the exact engine's, not the exact engine's own.
+   */
+  engine?: { kind: 'fluid'; tickSeconds: number };
   /** A step whose drop % is above this has not recovered from a load step (slo.maxDropPercent, else 1). */
   recoveryMaxDropPercent: number;
   services: ServiceSummary[];
@@ -275,6 +280,9 @@ function summarize(
     seed,
     durationSeconds: durationS,
     stepSeconds: stepUs / 1e6,
+    ...(scenario.engine
+      ? { engine: { kind: 'fluid' as const, tickSeconds: scenario.engine.tickUs / 1e6 } }
+      : {}),
     recoveryMaxDropPercent: recoveryDropPercent,
     services,
     total,

@@ -23,6 +23,7 @@ import {
 } from '../metrics/pipeline.js';
 import { controllerConfig, onAutoscalerTick, startAutoscalers } from './autoscaling.js';
 import type { ControllerConfig } from '../autoscale/hpa/index.js';
+import { FluidEngine } from './fluid.js';
 
 export const enum Phase {
   Pending = 0,
@@ -56,6 +57,9 @@ export class NodeState {
   busyThreads = 0;
   readonly busyPods: Pod[] = [];
   factor = 1;
+  /** The fluid engine: busy threads (fractional) in its last tick, and the sharing factor they give. */
+  fluidBusyThreads = 0;
+  fluidFactor = 1;
   constructor(
     readonly pool: NodePoolConfig,
     readonly poolState: PoolState,
@@ -230,7 +234,7 @@ class Stream {
   ) {}
 }
 
-class GroupState {
+export class GroupState {
   readonly streams: Stream[] = [];
   active = 0;
   epoch = 0;
@@ -259,6 +263,8 @@ export class World {
   readonly groups: GroupState[];
   private pendingPods: Pod[] = [];
   readonly hpaConfig: ControllerConfig;
+  /** The fluid engine when the scenario asks for it; null for the exact engine (the default). */
+  readonly fluid: FluidEngine | null;
   now = 0;
 
   constructor(
@@ -280,6 +286,7 @@ export class World {
     this.groups = scenario.streams.map(
       (g, i) => new GroupState(i, g, byName.get(g.type)!, randomStream(seed, `streams:${i}:${g.name}`)),
     );
+    this.fluid = scenario.engine ? new FluidEngine(this, scenario.engine.tickUs) : null;
   }
 
   emit(service: ServiceState | null, event: string, detail: string): void {
@@ -301,9 +308,10 @@ export class World {
     }
     for (const g of this.groups) {
       if (g.cfg.arrivals !== 'trace') this.applyCount(g, 0);
-      else if (g.cfg.arrivalTimesUs!.length > 0)
+      else if (g.cfg.arrivalTimesUs!.length > 0 && !this.fluid)
         this.schedule(g.cfg.arrivalTimesUs![0], Ev.TraceFrame, g.index, 0);
     }
+    this.fluid?.start();
     startPipeline(this);
     startAutoscalers(this);
   }
@@ -336,6 +344,8 @@ export class World {
         return onAutoscalerTick(this, this.services[a], b);
       case Ev.TraceFrame:
         return this.onTraceFrame(a, b);
+      case Ev.FluidTick:
+        return this.fluid!.tick();
       case Ev.Sample:
         throw new InvariantError('Sample events belong to the driver');
       default: {
@@ -361,7 +371,11 @@ export class World {
     if (nextUs <= this.endUs) this.schedule(nextUs, Ev.CountChange, g.index, nextTick);
     if (count === g.active) return;
     const before = g.active;
-    if (g.cfg.arrivals === 'poisson') {
+    if (this.fluid) {
+      // Counted per tick: the stream-seconds up to now at the old count, then the new one.
+      this.fluid.countChanging(g);
+      g.active = count;
+    } else if (g.cfg.arrivals === 'poisson') {
       g.active = count;
       g.epoch++;
       if (count > 0) this.schedulePoisson(g);
@@ -578,7 +592,8 @@ export class World {
     this.seekWork(pod);
   }
 
-  private report(pod: Pod): void {
+  /** The seed's gauges from the frames and drops since the pod's last report. */
+  report(pod: Pod): void {
     const seconds = (this.now - pod.lastReportUs) / 1e6;
     const infer = pod.framesSinceReport / seconds;
     const drop = pod.dropsSinceReport / seconds;
@@ -593,7 +608,7 @@ export class World {
     pod.lastReportUs = this.now;
   }
 
-  private idleReport(pod: Pod): void {
+  idleReport(pod: Pod): void {
     // After ~30 s without a frame the seed reports (0, 0, 0.5): "could scale down".
     pod.inferFps = 0;
     pod.dropFps = 0;
@@ -626,7 +641,7 @@ export class World {
     }
   }
 
-  private idleReportAfterUs(svc: ServiceState): number {
+  idleReportAfterUs(svc: ServiceState): number {
     return svc.cfg.pollIntervalUs * svc.cfg.idleReportPolls;
   }
 
@@ -758,7 +773,9 @@ export class World {
     pod.lastReportUs = this.now;
     this.emit(pod.service, 'pod-ready', `pod ${podName(pod)}`);
     schedulePodScrapes(this, pod);
-    this.seekWork(pod);
+    // The fluid engine gives the pod its share of the frames at its next tick.
+    if (this.fluid) pod.idleSinceUs = this.now;
+    else this.seekWork(pod);
   }
 
   private terminate(pod: Pod): void {
@@ -830,7 +847,7 @@ export function touchInflight(svc: ServiceState, now: number): void {
 }
 
 /** CPU a pod used (core-µs): its own total, its service's step and its node pool's step. */
-function chargeCpu(pod: Pod, coreUs: number): void {
+export function chargeCpu(pod: Pod, coreUs: number): void {
   pod.cpuCoreUs += coreUs;
   pod.service.stepCpuCoreUs += coreUs;
   pod.node!.poolState.stepCpuCoreUs += coreUs;

@@ -28,6 +28,7 @@ import {
   scalingNote,
   scalingRows,
   seedsNote,
+  engineNote,
   summaryRows,
 } from './markdown.js';
 import type { Replications } from './replications.js';
@@ -289,6 +290,7 @@ export function reportHtml(input: ReportInput, charts: ChartSpec[]): string {
     kpiCards(result.total, input),
     '<h2 id="summary">Summary</h2>',
     input.replications ? `<p>${escapeHtml(seedsNote(input.replications))}</p>` : '',
+    result.engine ? `<p>${escapeHtml(engineNote(result))}</p>` : '',
     `<div class="wide">${table(SUMMARY_HEADER, summaryRows(result, input.replications))}</div>`,
     scalingSection(result),
     pending.length

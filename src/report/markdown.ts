@@ -73,6 +73,16 @@ export function seedsNote(replications: Replications | null): string {
   );
 }
 
+/** For a fluid-engine run: what its figures are (empty for the exact engine). */
+export function engineNote(result: Pick<RunResult, 'engine'>): string {
+  if (!result.engine) return '';
+  return (
+    `Fluid engine (tick ${result.engine.tickSeconds} s): frames were counted per tick, not simulated one ` +
+    'by one, so these figures are within the error the README states (section "The fluid engine") ' +
+    "of the exact engine's, not the exact figures."
+  );
+}
+
 export const SCALING_HEADER = ['service', 'load steps', 'max recovery', 'held by stabilization'];
 
 /** Seconds as the scaling table writes them: 35 s, 1.5 s. */
@@ -131,7 +141,7 @@ export function scalingNote(result: RunResult): string {
 /** The summary table for the terminal. */
 export function summaryText(result: RunResult, replications: Replications | null = null): string {
   const table = textTable(SUMMARY_HEADER, summaryRows(result, replications));
-  return replications ? `${seedsNote(replications)}\n\n${table}` : table;
+  return [engineNote(result), seedsNote(replications), table].filter((b) => b !== '').join('\n\n');
 }
 
 /** A chart that summary.md shows as an image: charts/NAME.svg. */
@@ -192,6 +202,7 @@ export function summaryMarkdown(
       (result.nodeHours !== undefined
         ? ` ${fixed(result.nodeHours, 2)} node-hours${result.cost > 0 ? `, cost ${fixed(result.cost, 2)}` : ' (no pool sets pricePerHour)'}.`
         : ''),
+    engineNote(result),
     seedsNote(replications),
     markdownTable(SUMMARY_HEADER, summaryRows(result, replications)),
     scalingBlock(result),

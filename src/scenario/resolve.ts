@@ -19,6 +19,7 @@ import type {
   StreamGroupSpec,
 } from './schema.js';
 import type { PathSegment, ScenarioSource } from './source.js';
+import { defaultFluidTickUs, type FluidEngineConfig } from './types.js';
 import { quantityMilli, resolveAutoscaling, type Fail } from './hpa-resolve.js';
 import { DeploymentManifest, HpaManifest } from './k8s-schema.js';
 import { ScaledObjectManifest } from './keda-schema.js';
@@ -356,6 +357,15 @@ export function resolveScenario(
   if (durationUs < 1000) r.fail(['duration'], 'must be at least 1ms');
   if (stepUs < 1000) r.fail(['step'], 'must be at least 1ms');
   else if (stepUs > durationUs && durationUs >= 1000) r.fail(['step'], 'must not exceed duration');
+  let engine: FluidEngineConfig | undefined;
+  if (spec.engine?.kind === 'fluid') {
+    const tickUs = spec.engine.tick !== undefined ? r.us(spec.engine.tick) : defaultFluidTickUs(stepUs);
+    if (tickUs < 1000) r.fail(['engine', 'tick'], 'must be at least 1ms');
+    else if (tickUs > stepUs && stepUs >= 1000) r.fail(['engine', 'tick'], 'must not exceed step');
+    engine = { kind: 'fluid', tickUs };
+  } else if (spec.engine?.tick !== undefined) {
+    r.fail(['engine', 'tick'], 'is for the fluid engine only (kind: fluid)');
+  }
 
   // 2. CPU catalog: built-in entries, then the scenario's additions and overrides.
   const cpuCatalog: Record<string, CpuTypeEntry> = {};
@@ -619,6 +629,7 @@ export function resolveScenario(
         adapterRelistIntervalUs:
           mp.adapterRelistInterval !== undefined ? r.us(mp.adapterRelistInterval) : 60e6,
       },
+      ...(engine ? { engine } : {}),
     },
   };
 }

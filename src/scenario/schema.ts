@@ -353,6 +353,21 @@ export const ScenarioFile = Obj(
     ),
     controller: Type.Optional(ControllerSettings),
     metricsPipeline: Type.Optional(MetricsPipelineSettings),
+    engine: Type.Optional(
+      Obj(
+        {
+          kind: Type.Union([Type.Literal('exact'), Type.Literal('fluid')], {
+            description:
+              'exact (the default): one event per frame. fluid: frames as counts per tick, much faster on large scenarios, KPIs within the error the README states.',
+          }),
+          tick: Type.Optional(Duration),
+        },
+        {
+          description:
+            'How frames are simulated; fluid only: tick, the span frames are counted over (default 100ms, at most the step).',
+        },
+      ),
+    ),
   },
   { $id: 'https://inferscale.dev/scenario.schema.json', title: 'inferscale scenario' },
 );

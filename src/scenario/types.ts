@@ -152,6 +152,22 @@ export interface Scenario {
   /** Per-service objective; null fields are not checked. */
   slo: { maxDropPercent: number | null; maxP95LatencySeconds: number | null };
   pipeline: PipelineConfig;
+  /**
+   * The fluid engine (model/fluid.ts) and its tick; absent for the exact engine, the default, so an
+   * exact run's scenario.json is what it always was.
+   */
+  engine?: FluidEngineConfig;
+}
+
+export interface FluidEngineConfig {
+  kind: 'fluid';
+  /** Frames are counted over ticks of this length, µs (at most the step). */
+  tickUs: number;
+}
+
+/** The fluid engine's tick when the scenario gives none: 100 ms, or the step when that is shorter. */
+export function defaultFluidTickUs(stepUs: number): number {
+  return Math.min(100_000, stepUs);
 }
 
 /** kube-controller-manager HPA flags (SPEC.md §2). */

@@ -78,3 +78,52 @@ export function meanOver(
   if (sel.length === 0) throw new Error(`no rows for ${service} in (${fromS}, ${toS}]`);
   return sel.reduce((a, r) => a + Number(r[field] ?? 0), 0) / sel.length;
 }
+
+/** A scenario (a patch of baseSpec) that exercises everything that moves frames: every drop policy, scaling, Pending pods. */
+export const CHURN = {
+  duration: '5m',
+  nodePools: { pool: { count: 2, cores: 4, backgroundCores: 0.5 } },
+  models: { exp: { serviceTime: { type: 'exponential', mean: '80ms' } } },
+  services: {
+    svc: {
+      startupDelay: { type: 'uniform', min: '1s', max: '8s' },
+      resources: { requests: { cpu: 0.5 }, limits: { cpu: 1 } },
+      scaleEvents: [
+        { at: '30s', replicas: 4 },
+        { at: '90s', replicas: 0 },
+        { at: '100s', replicas: 6 },
+        { at: '200s', replicas: 2 },
+      ],
+    },
+    newest: {
+      model: 'exp',
+      replicas: 2,
+      wakeup: 'notify',
+      batchSize: 3,
+      queue: { capacity: 10, dropPolicy: 'drop-newest' },
+      resources: { requests: { cpu: 1 } },
+      startupDelay: { type: 'normal', mean: '4s', sd: '0.5s' },
+      scaleEvents: [{ at: '60s', replicas: 5 }],
+    },
+    oldest: {
+      model: 'm',
+      threads: 2,
+      queue: { capacity: 4, dropPolicy: 'drop-oldest' },
+      startupDelay: { type: 'lognormal', mean: '3s', cv: 0.1 },
+    },
+  },
+  streams: [
+    {
+      type: 'svc',
+      fps: 25,
+      count: 2,
+      jitter: '5ms',
+      schedule: [
+        { at: '60s', count: 6, rampOver: '60s' },
+        { at: '150s', count: 1 },
+      ],
+    },
+    { type: 'newest', arrivals: 'poisson', rate: 40 },
+    { type: 'oldest', kind: 'camera', count: 3, phase: 'spread' },
+  ],
+};

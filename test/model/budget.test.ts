@@ -76,3 +76,19 @@ test('budgetProblems names each exceeded limit, and only those', () => {
     ['--max-events', '--max-rows'],
   );
 });
+
+test('the fluid engine: one event per tick and per step end instead of two per frame', () => {
+  const exact = scenarioWith([{ count: points([[0, 2000]]) }], 7 * 86400e6, 10e6);
+  const fluid = { ...exact, engine: { kind: 'fluid' as const, tickUs: 100_000 } };
+  const e = estimateRun(exact);
+  const f = estimateRun(fluid);
+  assert.equal(f.frames, e.frames);
+  assert.equal(f.rows, e.rows);
+  const ticks = (7 * 86400) / 0.1;
+  const steps = (7 * 86400) / 10;
+  assert.equal(f.events, ticks + steps + f.rows);
+  // A week of the city is past the default budget event by event, well within it counted per tick.
+  const limits = { maxEvents: 1e10, maxRows: 2e7 };
+  assert.equal(budgetProblems(e, 1, limits).length, 1);
+  assert.deepEqual(budgetProblems(f, 1, limits), []);
+});
