@@ -1,9 +1,11 @@
 /**
  * One report run in its own process, so its peak RSS is its own and not the bench's.
- * Usage: node --expose-gc dist/test/bench/rss-child.js SCENARIO_FILE DURATION_SECONDS OUT_DIR
+ * Usage: node --expose-gc dist/test/bench/rss-child.js SCENARIO_FILE DURATION_SECONDS OUT_DIR [fluid]
+ * (fluid: the fluid engine at its default tick instead of the scenario's engine)
  * Prints one JSON line (RssChildResult) to stdout.
  */
 import { loadScenario, writeRunReport } from '../../src/index.js';
+import { defaultFluidTickUs } from '../../src/scenario/types.js';
 
 export interface RssChildResult {
   scenario: string;
@@ -23,13 +25,17 @@ export interface RssChildResult {
 }
 
 async function main(args: string[]): Promise<number> {
-  const [file, seconds, outDir] = args;
+  const [file, seconds, outDir, engine] = args;
   const durationS = Number(seconds);
-  if (!file || !outDir || !(durationS > 0)) {
-    process.stderr.write('usage: rss-child.js SCENARIO_FILE DURATION_SECONDS OUT_DIR\n');
+  if (!file || !outDir || !(durationS > 0) || (engine !== undefined && engine !== 'fluid')) {
+    process.stderr.write('usage: rss-child.js SCENARIO_FILE DURATION_SECONDS OUT_DIR [fluid]\n');
     return 2;
   }
-  const scenario = loadScenario(file);
+  const loaded = loadScenario(file);
+  const scenario =
+    engine === 'fluid'
+      ? { ...loaded, engine: { kind: 'fluid' as const, tickUs: defaultFluidTickUs(loaded.stepUs) } }
+      : loaded;
   const baselineMaxRssKiB = process.resourceUsage().maxRSS;
   const t0 = performance.now();
   // The simulation's memory: the CSV and JSON path, without charts.

@@ -57,6 +57,8 @@ interface Lengths {
   rssLongSeconds: number;
   /** Simulated seconds of the city-sized scenario (the issue's target is for 24 h). */
   citySeconds: number;
+  /** Simulated seconds of the city on the fluid engine (the optional fast path). */
+  cityFluidSeconds: number;
   /** Simulated length of each tune candidate's runs (null: the space file's own, 20 min). */
   tuneDuration: string | null;
 }
@@ -69,6 +71,7 @@ const FULL: Lengths = {
   rssShortSeconds: 3_600,
   rssLongSeconds: 86_400,
   citySeconds: 86_400,
+  cityFluidSeconds: 86_400,
   tuneDuration: null,
 };
 
@@ -81,6 +84,7 @@ const QUICK: Lengths = {
   rssShortSeconds: 60,
   rssLongSeconds: 1_440,
   citySeconds: 60,
+  cityFluidSeconds: 3_600,
   tuneDuration: '2m',
 };
 
@@ -147,6 +151,7 @@ function parseSettings(argv: string[]): Settings {
     rssShortSeconds: base.rssShortSeconds,
     rssLongSeconds: base.rssLongSeconds,
     citySeconds: seconds('city-seconds', values['city-seconds'], base.citySeconds),
+    cityFluidSeconds: base.cityFluidSeconds,
     tuneDuration: base.tuneDuration,
     rssScenario: values['rss-scenario'],
     benchDir: join(resolve(shared), 'bench'),
@@ -344,6 +349,16 @@ async function runBench(s: Settings, tmp: string): Promise<number> {
     join(tmp, 'city'),
   );
   if (city.failed) warnings.push(`the city run failed: ${city.failed}`);
+  // 7b. The same city on the fluid engine (frames counted per tick; model/fluid.ts).
+  progress(`city on the fluid engine, ${s.cityFluidSeconds} s simulated, in a child process`);
+  const cityFluid = rssRun(
+    `${hoursLabel(s.cityFluidSeconds)}, fluid`,
+    join(ROOT, 'test', 'bench', 'city.yaml'),
+    s.cityFluidSeconds,
+    join(tmp, 'city-fluid'),
+    'fluid',
+  );
+  if (cityFluid.failed) warnings.push(`the fluid city run failed: ${cityFluid.failed}`);
 
   // 8. Sweeps: the same tune on 1 and 2 workers (test/bench/tune-space.yaml on seed-demo-hpa).
   let spaceFile = join(ROOT, 'test', 'bench', 'tune-space.yaml');
@@ -448,6 +463,15 @@ async function runBench(s: Settings, tmp: string): Promise<number> {
       /** Wall seconds of a 24 h run at the measured speed (the measured wall when the run was 24 h). */
       wall24hSeconds: city.result ? (city.result.wallSeconds * 86_400) / s.citySeconds : null,
     },
+    cityFluid: {
+      simSeconds: s.cityFluidSeconds,
+      result: cityFluid.result,
+      failed: cityFluid.failed ?? null,
+      framesPerSecond: cityFluid.result
+        ? cityFluid.result.offeredFrames / cityFluid.result.wallSeconds
+        : null,
+      wall24hSeconds: cityFluid.result ? (cityFluid.result.wallSeconds * 86_400) / s.cityFluidSeconds : null,
+    },
     tune: { runs: tuneRuns, speedup: tuneSpeedup },
     startup,
     rss: {
@@ -497,7 +521,7 @@ async function runBench(s: Settings, tmp: string): Promise<number> {
   };
   process.stdout.write(s.json ? `${JSON.stringify(report, null, 2)}\n` : textReport(report, s));
   // Our own runs failing is a bug worth a red exit; a missing SimPy or gcc is only a skipped row.
-  return failedRss.length > 0 || city.failed ? 1 : 0;
+  return failedRss.length > 0 || city.failed || cityFluid.failed ? 1 : 0;
 }
 
 /** Wall seconds of one `inferscale ARGS` process (node start-up included, as a user waits for it). */
@@ -572,7 +596,7 @@ function skippedRow(run: string, simSeconds: number, reason: string): SpeedRow {
   };
 }
 
-function rssRun(label: string, file: string, simSeconds: number, outDir: string): RssRow {
+function rssRun(label: string, file: string, simSeconds: number, outDir: string, engine?: 'fluid'): RssRow {
   progress(`peak RSS, ${label} (${simSeconds} s simulated) in a child process`);
   const out = runJson<RssChildResult>(process.execPath, [
     '--expose-gc',
@@ -580,6 +604,7 @@ function rssRun(label: string, file: string, simSeconds: number, outDir: string)
     file,
     String(simSeconds),
     outDir,
+    ...(engine ? [engine] : []),
   ]);
   return out.ok
     ? { label, simSeconds, result: out.value }
@@ -638,6 +663,8 @@ interface BenchReport {
     framesPerSecond: number | null;
     wall24hSeconds: number | null;
   };
+  /** The city on the fluid engine (optional fast path; KPIs within the README's stated error). */
+  cityFluid: BenchReport['city'];
   tune: {
     runs: { workers: number; candidates: number; wallSeconds: number; perMinute: number }[];
     speedup: number;
@@ -876,6 +903,20 @@ function issueTable(r: BenchReport, s: Settings): string[] {
       '',
       `24 h < ${CITY_WALL_TARGET_S} s`,
       met(c.wall24hSeconds, (x) => x < CITY_WALL_TARGET_S),
+    ),
+    row(
+      `city on the fluid engine (tick 0.1 s), ${hoursLabel(r.cityFluid.simSeconds)} simulated`,
+      r.cityFluid.result === null
+        ? 'failed'
+        : `${dec(r.cityFluid.result.wallSeconds, 1)} s wall, ${int(r.cityFluid.framesPerSecond)} frames/s, ${mib(r.cityFluid.result.maxRssKiB)} MiB`,
+      r.cityFluid.simSeconds === 86_400
+        ? '24 h'
+        : `24 h at this speed: ${dec(r.cityFluid.wall24hSeconds, 0)} s`,
+      cityWall === null || r.cityFluid.result === null
+        ? ''
+        : times(c.wall24hSeconds! / r.cityFluid.wall24hSeconds!),
+      `24 h < ${CITY_WALL_TARGET_S} s`,
+      met(r.cityFluid.wall24hSeconds, (x) => x < CITY_WALL_TARGET_S),
     ),
     row(
       `peak RSS ${long.label} / ${short.label} (${r.rss.scenarioFile})`,
