@@ -70,6 +70,8 @@ export interface TuneContext {
    * constraints when it has none); null: no oracle run, no regret.
    */
   oracleSlo: Scenario['slo'] | null;
+  /** The fluid engine when the scenario asks for it (its KPIs are then the fluid engine's). */
+  engine?: Scenario['engine'];
   /** sha256 of the scenario as run (duration applied), the space and the candidates. */
   fingerprint: string;
 }
@@ -126,6 +128,7 @@ export function buildContext(scenario: Scenario, space: TuneSpace, scenarioValue
     bases,
     candidates,
     oracleSlo,
+    ...(scenario.engine ? { engine: scenario.engine } : {}),
     fingerprint,
   };
 }

@@ -65,3 +65,48 @@ test('simulate --engine with an unknown engine is refused (exit 2)', () => {
   assert.match(r.stderr, /engine/);
   assert.match(r.stderr, /exact|fluid/);
 });
+
+test('tune on a scenario that asks for the fluid engine: every candidate runs on it, and summary.md says so', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'inferscale-fluid-tune-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const scenario = join(dir, 'fluid.yaml');
+  writeFileSync(
+    scenario,
+    `${readFileSync(join(ROOT, 'scenarios/seed-demo-hpa.yaml'), 'utf8')}\nengine: { kind: fluid }\n`,
+  );
+  const space = join(dir, 'space.yaml');
+  writeFileSync(
+    space,
+    [
+      'service: people',
+      'duration: 2m',
+      'strategy: grid',
+      'parameters:',
+      '  maxReplicas: [2, 3]',
+      'objective: [replicaSeconds]',
+      '',
+    ].join('\n'),
+  );
+  const out = join(dir, 'tune');
+  const r = cli(['tune', scenario, '--space', space, '--workers', '1', '--quiet', '--out', out]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(
+    readFileSync(join(out, 'summary.md'), 'utf8'),
+    /Every candidate ran on the fluid engine \(tick 0\.1 s\)/,
+  );
+  // Without `engine`, the same sweep's summary says nothing of it.
+  const exactOut = join(dir, 'tune-exact');
+  const e = cli([
+    'tune',
+    'scenarios/seed-demo-hpa.yaml',
+    '--space',
+    space,
+    '--workers',
+    '1',
+    '--quiet',
+    '--out',
+    exactOut,
+  ]);
+  assert.equal(e.status, 0, e.stderr);
+  assert.doesNotMatch(readFileSync(join(exactOut, 'summary.md'), 'utf8'), /fluid/);
+});
