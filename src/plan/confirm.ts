@@ -50,8 +50,11 @@ export function confirmScenario(job: ConfirmJob): Scenario {
   const { autoscaler: _autoscaler, ...fixed } = svc;
   const allocatable = pool.cores - pool.backgroundCores;
   const podsPerNode = Math.max(1, Math.floor(allocatable / job.cpuPerPod + 1e-9));
+  // Always the exact engine: the check decides on drop % and p95 near the SLO, where the fluid
+  // engine is least accurate, and one service at fixed replicas for a short while is cheap anyway.
+  const { engine: _engine, ...exact } = s;
   return {
-    ...s,
+    ...exact,
     name: `${s.name}-confirm-${job.service}`,
     durationUs: job.durationUs,
     stepUs: Math.min(s.stepUs, job.durationUs),

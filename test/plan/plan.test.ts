@@ -229,6 +229,18 @@ test('a plan replaces any autoscaler: its checks run at a fixed count, its scena
   });
   assert.equal(check.services[0].autoscaler, undefined);
   assert.equal(check.services[0].hpa, null);
+  // A scenario on the fluid engine is still checked on the exact one.
+  const fluid = confirmScenario({
+    scenario: { ...scenario, engine: { kind: 'fluid', tickUs: 100_000 } },
+    service: 'svc',
+    pool: 'pool',
+    precision: 'fp32',
+    replicas: 3,
+    cpuPerPod: 1,
+    durationUs: 10e6,
+    seeds: [1],
+  });
+  assert.equal('engine' in fluid, false);
   const yaml = plannedScenarioYaml(
     { services: { svc: { model: 'm', keda, kpa: {}, replicas: 2 } }, nodePools: { pool: { cores: 8 } } },
     {
