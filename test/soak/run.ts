@@ -5,10 +5,12 @@
  *      files (test/fuzz/parsers.ts), 40% the recorded-data importers, evenly over OpenMetrics text,
  *      Prometheus text, query_range JSON, metrics CSV, arrival trace CSV and count trace CSV
  *      (test/fuzz/importers.ts)
- *   2. the city (test/bench/city.yaml: 2,000 cameras, 50,000 frames/s) for --city-duration (default
- *      7d, about 13 h of wall here: the projection is printed first) as a child `simulate
+ *   2. the city (test/bench/city.yaml: 2,000 cameras, 50,000 frames/s) as a child `simulate
  *      --no-report`, its RSS sampled from /proc; memory must stay flat: the RSS at 90% of the run at
- *      most --rss-factor (default 1.5) times the RSS at 10%
+ *      most --rss-factor (default 1.5) times the RSS at 10%. Twice: on the exact engine for
+ *      --city-duration (default 4h, about 20 minutes of wall here; a week would take about 13 h) and
+ *      on the fluid engine for --city-fluid-duration (default 7d, about 15 minutes). The projected
+ *      wall time is printed first.
  *   3. a tune of --tune-candidates (default 2,000) candidates of test/soak/tune-space.yaml, once
  *      uninterrupted and once SIGKILLed at --kills (default 5) random moments and resumed from its
  *      checkpoint each time: the two result folders must be equal byte for byte, no killed run may
@@ -47,16 +49,18 @@ const { values } = parseArgs({
     cases: { type: 'string', default: '100000' },
     'property-runs': { type: 'string', default: '2000' },
     seed: { type: 'string', default: 'soak' },
-    'city-duration': { type: 'string', default: '7d' },
+    'city-duration': { type: 'string', default: '4h' },
+    'city-fluid-duration': { type: 'string', default: '7d' },
     'tune-candidates': { type: 'string', default: '2000' },
     kills: { type: 'string', default: '5' },
     'rss-factor': { type: 'string', default: '1.5' },
-    legs: { type: 'string', default: 'fuzz,city,tune,property' },
+    legs: { type: 'string', default: 'fuzz,city,city-fluid,tune,property' },
   },
 });
 const cases = Number(values.cases);
 const propertyRuns = Number(values['property-runs']);
 const cityDurationS = parseDurationUs(values['city-duration']) / 1e6;
+const cityFluidDurationS = parseDurationUs(values['city-fluid-duration']) / 1e6;
 const tuneCandidates = Number(values['tune-candidates']);
 const kills = Number(values.kills);
 const rssFactor = Number(values['rss-factor']);
@@ -207,7 +211,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'inferscale-soak-'));
 
 // --- 3. the city for a long time ----------------------------------------------------------------
 
-function citySimulate(durationS: number, out: string): ChildProcess {
+function citySimulate(durationS: number, out: string, engine: 'exact' | 'fluid'): ChildProcess {
   // --no-report: the memory under test is the simulation's over a long run; the charts are drawn
   // once at the end from the CSV and their size is bounded by the step count, not the duration.
   return spawn(
@@ -216,6 +220,8 @@ function citySimulate(durationS: number, out: string): ChildProcess {
       CLI,
       'simulate',
       CITY,
+      '--engine',
+      engine,
       '--duration',
       `${durationS}s`,
       '--no-report',
@@ -231,30 +237,37 @@ function citySimulate(durationS: number, out: string): ChildProcess {
   );
 }
 
-if (legs.has('city')) {
-  // The projection: a 1-minute city run's pace now (start-up included), applied to the whole duration.
+/** The city on one engine for `durationS`, with its RSS traced; a row and a note. */
+async function cityLeg(
+  leg: string,
+  engine: 'exact' | 'fluid',
+  durationS: number,
+  label: string,
+): Promise<void> {
+  // The projection: a short run's pace now (start-up included), applied to the whole duration.
+  const probeS = engine === 'exact' ? 60 : 3600;
   let started = performance.now();
   const probe = await watch(
-    citySimulate(60, join(scratch, 'city-probe')),
+    citySimulate(probeS, join(scratch, `${leg}-probe`), engine),
     { samples: [], peakKiB: 0 },
     1000,
     started,
   );
-  const paceS = (performance.now() - started) / 1000 / 60; // wall seconds per simulated second
-  const projected = paceS * cityDurationS;
+  const paceS = (performance.now() - started) / 1000 / probeS; // wall seconds per simulated second
+  const projected = paceS * durationS;
   console.log(
-    `city: ${values['city-duration']} simulated (${((CITY_FPS * cityDurationS) / 1e9).toFixed(2)} billion frames); a 1-minute run took ${(paceS * 60).toFixed(1)} s (exit ${probe}), so about ${seconds(projected)} of wall projected`,
+    `${leg}: ${label} simulated on the ${engine} engine (${((CITY_FPS * durationS) / 1e9).toFixed(2)} billion frames); a ${probeS} s run took ${(paceS * probeS).toFixed(1)} s (exit ${probe}), so about ${seconds(projected)} of wall projected`,
   );
   const everyMs = Math.max(200, Math.min(5000, (projected * 1000) / 60));
   const trace: RssTrace = { samples: [], peakKiB: 0 };
   started = performance.now();
-  const code = await watch(citySimulate(cityDurationS, join(scratch, 'city')), trace, everyMs, started);
+  const code = await watch(citySimulate(durationS, join(scratch, leg), engine), trace, everyMs, started);
   const wallS = (performance.now() - started) / 1000;
-  if (code !== 0) finding('city', `simulate exited with ${code}`);
-  const { line, flat } = flatness('city', trace, 0.1);
-  notes.push(`${line}; ${((CITY_FPS * cityDurationS) / wallS / 1e3).toFixed(0)}k frames/s of wall`);
+  if (code !== 0) finding(leg, `simulate exited with ${code}`);
+  const { line, flat } = flatness(leg, trace, 0.1);
+  notes.push(`${line}; ${((CITY_FPS * durationS) / wallS / 1e3).toFixed(0)}k frames/s of wall`);
   addRow({
-    leg: `city, ${values['city-duration']} simulated`,
+    leg: `${leg}, ${label} simulated`,
     cases: '1 run',
     accepted: code === 0 ? '1' : '0',
     refused: '-',
@@ -264,6 +277,10 @@ if (legs.has('city')) {
     wallS,
   });
 }
+
+if (legs.has('city')) await cityLeg('city', 'exact', cityDurationS, values['city-duration']);
+if (legs.has('city-fluid'))
+  await cityLeg('city-fluid', 'fluid', cityFluidDurationS, values['city-fluid-duration']);
 
 // --- 4. a long tune, killed and resumed ---------------------------------------------------------
 
