@@ -11,6 +11,52 @@ const BUCKETS = 2800; // 1.01^2800 µs ≈ 1.2e12 µs: two weeks, well past any 
 const BLOCK_SHIFT = 6;
 const BLOCKS = (BUCKETS >> BLOCK_SHIFT) + 1;
 
+function bucketByLog(us: number): number {
+  const i = us < 1 ? 0 : Math.floor(Math.log(us) / LOG_RATIO);
+  return i < BUCKETS ? i : BUCKETS - 1;
+}
+
+/*
+ * bucketOf's tables, exact for every whole number of µs below 2^32 (about 72 minutes):
+ *   - below 2^12: SMALL[u] = bucketByLog(u);
+ *   - above, each octave [2^e, 2^(e+1)) is cut into 256 equal slices, each narrower than a bucket
+ *     (an octave holds 69.7 buckets), so a slice crosses at most one bucket boundary: SUB_FIRST holds
+ *     the bucket of the slice's first value and SUB_BOUND the least value of the slice in the next
+ *     bucket (2^32 when none). The boundaries are found with bucketByLog itself, so the tables
+ *     answer as it does (test/metrics/histogram.test.ts compares them over millions of values).
+ */
+const SMALL_BITS = 12;
+const SMALL_LIMIT = 1 << SMALL_BITS;
+const SUB_BITS = 8;
+const SUB_MASK = (1 << SUB_BITS) - 1;
+const SMALL = new Uint16Array(SMALL_LIMIT);
+const SUB_FIRST = new Uint16Array((32 - SMALL_BITS) << SUB_BITS);
+const SUB_BOUND = new Float64Array((32 - SMALL_BITS) << SUB_BITS);
+for (let u = 0; u < SMALL_LIMIT; u++) SMALL[u] = bucketByLog(u);
+for (let e = SMALL_BITS; e < 32; e++) {
+  const width = 2 ** (e - SUB_BITS);
+  for (let j = 0; j <= SUB_MASK; j++) {
+    const start = 2 ** e + j * width;
+    const k = ((e - SMALL_BITS) << SUB_BITS) | j;
+    const first = bucketByLog(start);
+    SUB_FIRST[k] = first;
+    const last = start + width - 1;
+    if (bucketByLog(last) === first) {
+      SUB_BOUND[k] = 2 ** 32;
+      continue;
+    }
+    // The least value of the slice past `first`'s bucket.
+    let lo = start;
+    let hi = last;
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (bucketByLog(mid) === first) lo = mid;
+      else hi = mid;
+    }
+    SUB_BOUND[k] = hi;
+  }
+}
+
 export class LatencyHistogram {
   readonly counts = new Float64Array(BUCKETS);
   /** blocks[b] = the sum of counts[64 b .. 64 b + 63]. */
@@ -19,9 +65,19 @@ export class LatencyHistogram {
   private lo = BUCKETS;
   private hi = -1;
 
+  /**
+   * floor(log(us) / log(1.01)), clamped to the buckets. Latencies are whole µs, and for those a
+   * table lookup gives the same bucket without a logarithm: see the tables below.
+   */
   static bucketOf(us: number): number {
-    const i = us < 1 ? 0 : Math.floor(Math.log(us) / LOG_RATIO);
-    return i < BUCKETS ? i : BUCKETS - 1;
+    const u = us >>> 0;
+    if (u === us && u >= SMALL_LIMIT) {
+      const e = 31 - Math.clz32(u);
+      const k = ((e - SMALL_BITS) << SUB_BITS) | ((u >>> (e - SUB_BITS)) & SUB_MASK);
+      return u >= SUB_BOUND[k] ? SUB_FIRST[k] + 1 : SUB_FIRST[k];
+    }
+    if (u === us) return SMALL[u];
+    return bucketByLog(us);
   }
 
   add(us: number): void {
