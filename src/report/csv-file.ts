@@ -89,19 +89,23 @@ export class CsvFile {
           n = -n;
         }
         const whole = Math.floor(n / 1e6);
-        let frac = n - whole * 1e6;
+        // Below 1e6: int32 arithmetic from here (a float % is a call into C).
+        let frac = (n - whole * 1e6) | 0;
         this.integer(whole);
         if (frac === 0) return;
         this.buf[this.pos++] = DOT;
         let digits = 6;
-        while (frac % 10 === 0) {
-          frac /= 10;
+        let q = (frac / 10) | 0;
+        while (frac === q * 10) {
+          frac = q;
+          q = (frac / 10) | 0;
           digits--;
         }
         const end = this.pos + digits;
         for (let i = end - 1; i >= this.pos; i--) {
-          this.buf[i] = ZERO + (frac % 10);
-          frac = Math.floor(frac / 10);
+          q = (frac / 10) | 0;
+          this.buf[i] = ZERO + frac - q * 10;
+          frac = q;
         }
         this.pos = end;
         return;
@@ -123,10 +127,20 @@ export class CsvFile {
     let digits = 1;
     for (let p = 10; p <= x; p *= 10) digits++;
     const end = this.pos + digits;
-    for (let i = end - 1; i >= this.pos; i--) {
-      const q = Math.floor(x / 10);
-      this.buf[i] = ZERO + (x - q * 10);
-      x = q;
+    if (x < 2147483648) {
+      // int32 arithmetic, the common case (counts, replicas, whole seconds below 68 years).
+      let v = x | 0;
+      for (let i = end - 1; i >= this.pos; i--) {
+        const q = (v / 10) | 0;
+        this.buf[i] = ZERO + v - q * 10;
+        v = q;
+      }
+    } else {
+      for (let i = end - 1; i >= this.pos; i--) {
+        const q = Math.floor(x / 10);
+        this.buf[i] = ZERO + (x - q * 10);
+        x = q;
+      }
     }
     this.pos = end;
   }
