@@ -11,11 +11,6 @@ import type { Scenario, ServiceConfig, StreamGroupConfig, NodePoolConfig } from 
 import type { CpuTypeEntry } from './catalog.js';
 import { sampler, type Sampler } from './distributions.js';
 import { Ev, PRIORITY } from './events.js';
-
-// The hot handlers push their events straight onto the heap, with these priorities.
-const PRIORITY_SERVICE_DONE = PRIORITY[Ev.ServiceDone];
-const PRIORITY_PERIODIC = PRIORITY[Ev.PeriodicFrame];
-const PRIORITY_POISSON = PRIORITY[Ev.PoissonFrame];
 import { FrameQueue } from './queue.js';
 import { sineCount } from './schedule.js';
 import { cfsFactor, contentionFactor, frameSecondsAtFullSpeed } from './throughput.js';
@@ -28,6 +23,11 @@ import {
 } from '../metrics/pipeline.js';
 import { controllerConfig, onAutoscalerTick, startAutoscalers } from './autoscaling.js';
 import type { ControllerConfig } from '../autoscale/hpa/index.js';
+
+// The hot handlers push their events straight onto the heap, with these priorities.
+const PRIORITY_SERVICE_DONE = PRIORITY[Ev.ServiceDone];
+const PRIORITY_PERIODIC = PRIORITY[Ev.PeriodicFrame];
+const PRIORITY_POISSON = PRIORITY[Ev.PoissonFrame];
 
 export const enum Phase {
   Pending = 0,
