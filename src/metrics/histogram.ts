@@ -22,8 +22,8 @@ function bucketByLog(us: number): number {
  *   - above, each octave [2^e, 2^(e+1)) is cut into 256 equal slices, each narrower than a bucket
  *     (an octave holds 69.7 buckets), so a slice crosses at most one bucket boundary: SUB_FIRST holds
  *     the bucket of the slice's first value and SUB_BOUND the least value of the slice in the next
- *     bucket (2^32 when none). The boundaries are found with bucketByLog itself, so the tables
- *     answer as it does (test/metrics/histogram.test.ts compares them over millions of values).
+ *     bucket (2^32 when none). Each bucket's least value is found with bucketByLog itself, so the
+ *     tables answer as it does (test/metrics/histogram.test.ts compares them over millions of values).
  */
 const SMALL_BITS = 12;
 const SMALL_LIMIT = 1 << SMALL_BITS;
@@ -32,29 +32,36 @@ const SUB_MASK = (1 << SUB_BITS) - 1;
 const SMALL = new Uint16Array(SMALL_LIMIT);
 const SUB_FIRST = new Uint16Array((32 - SMALL_BITS) << SUB_BITS);
 const SUB_BOUND = new Float64Array((32 - SMALL_BITS) << SUB_BITS);
-for (let u = 0; u < SMALL_LIMIT; u++) SMALL[u] = bucketByLog(u);
-for (let e = SMALL_BITS; e < 32; e++) {
-  const width = 2 ** (e - SUB_BITS);
-  for (let j = 0; j <= SUB_MASK; j++) {
-    const start = 2 ** e + j * width;
-    const k = ((e - SMALL_BITS) << SUB_BITS) | j;
-    const first = bucketByLog(start);
-    SUB_FIRST[k] = first;
-    const last = start + width - 1;
-    if (bucketByLog(last) === first) {
-      SUB_BOUND[k] = 2 ** 32;
-      continue;
-    }
-    // The least value of the slice past `first`'s bucket.
-    let lo = start;
-    let hi = last;
-    while (hi - lo > 1) {
-      const mid = Math.floor((lo + hi) / 2);
-      if (bucketByLog(mid) === first) lo = mid;
-      else hi = mid;
-    }
-    SUB_BOUND[k] = hi;
+/** Built at the first bucketOf, not when the module loads (a few ms: start-up of every command counts). */
+let tablesReady = false;
+
+function buildTables(): void {
+  // least[j]: the least whole µs that bucketByLog puts in bucket j or above, from a guess and a
+  // correction of a step or two each way.
+  const top = bucketByLog(2 ** 32) + 1;
+  const least = new Float64Array(top + 1);
+  for (let j = 1; j <= top; j++) {
+    let g = Math.max(1, Math.ceil(Math.exp(j * LOG_RATIO)));
+    while (g > 1 && bucketByLog(g - 1) >= j) g--;
+    while (bucketByLog(g) < j) g++;
+    least[j] = g;
   }
+  let j = 0;
+  for (let u = 0; u < SMALL_LIMIT; u++) {
+    while (j < top && least[j + 1] <= u) j++;
+    SMALL[u] = j;
+  }
+  for (let e = SMALL_BITS; e < 32; e++) {
+    const width = 2 ** (e - SUB_BITS);
+    for (let i = 0; i <= SUB_MASK; i++) {
+      const start = 2 ** e + i * width;
+      while (j < top && least[j + 1] <= start) j++;
+      const k = ((e - SMALL_BITS) << SUB_BITS) | i;
+      SUB_FIRST[k] = j;
+      SUB_BOUND[k] = least[j + 1] < start + width ? least[j + 1] : 2 ** 32;
+    }
+  }
+  tablesReady = true;
 }
 
 export class LatencyHistogram {
@@ -70,6 +77,7 @@ export class LatencyHistogram {
    * table lookup gives the same bucket without a logarithm: see the tables below.
    */
   static bucketOf(us: number): number {
+    if (!tablesReady) buildTables();
     const u = us >>> 0;
     if (u === us && u >= SMALL_LIMIT) {
       const e = 31 - Math.clz32(u);
