@@ -124,22 +124,38 @@ export class EventHeap {
     for (;;) {
       const first = 4 * i + 1;
       if (first >= n) break;
-      // The least of up to four children.
+      // The least of up to four children; sequence numbers are read only on equal keys (rare).
       let m = first;
       let mk = hKey[first];
-      let ms = hSeq[first];
-      const end = first + 4 < n ? first + 4 : n;
-      for (let c = first + 1; c < end; c++) {
-        const ck = hKey[c];
-        if (ck < mk || (ck === mk && hSeq[c] < ms)) {
-          m = c;
+      if (first + 3 < n) {
+        // Four children (all but the last parent): unrolled.
+        let ck = hKey[first + 1];
+        if (ck < mk || (ck === mk && hSeq[first + 1] < hSeq[m])) {
+          m = first + 1;
           mk = ck;
-          ms = hSeq[c];
+        }
+        ck = hKey[first + 2];
+        if (ck < mk || (ck === mk && hSeq[first + 2] < hSeq[m])) {
+          m = first + 2;
+          mk = ck;
+        }
+        ck = hKey[first + 3];
+        if (ck < mk || (ck === mk && hSeq[first + 3] < hSeq[m])) {
+          m = first + 3;
+          mk = ck;
+        }
+      } else {
+        for (let c = first + 1; c < n; c++) {
+          const ck = hKey[c];
+          if (ck < mk || (ck === mk && hSeq[c] < hSeq[m])) {
+            m = c;
+            mk = ck;
+          }
         }
       }
-      if (key < mk || (key === mk && seq < ms)) break;
+      if (key < mk || (key === mk && seq < hSeq[m])) break;
       hKey[i] = mk;
-      hSeq[i] = ms;
+      hSeq[i] = hSeq[m];
       hSlot[i] = hSlot[m];
       i = m;
     }

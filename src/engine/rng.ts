@@ -21,24 +21,24 @@ interface AleaState {
 }
 
 class AleaStream implements RandomStream {
-  private c: number;
-  private s0: number;
-  private s1: number;
-  private s2: number;
+  /** c, s0, s1, s2 in a typed array: plain double loads and stores, no boxed fields. */
+  private readonly st = new Float64Array(4);
   constructor(state: AleaState) {
-    this.c = state.c;
-    this.s0 = state.s0;
-    this.s1 = state.s1;
-    this.s2 = state.s2;
+    this.st[0] = state.c;
+    this.st[1] = state.s0;
+    this.st[2] = state.s1;
+    this.st[3] = state.s2;
   }
 
   next(): number {
-    const t = 2091639 * this.s0 + this.c * 2.3283064365386963e-10; // 2^-32
-    this.s0 = this.s1;
-    this.s1 = this.s2;
-    this.c = t | 0;
-    const u = t - this.c;
-    this.s2 = u;
+    const st = this.st;
+    const t = 2091639 * st[1] + st[0] * 2.3283064365386963e-10; // 2^-32
+    st[1] = st[2];
+    st[2] = st[3];
+    const c = t | 0;
+    st[0] = c;
+    const u = t - c;
+    st[3] = u;
     // alea can return exactly 0 (with probability 2^-32); 2^-64 stands in for it, so `-log(u)`
     // stays finite without a loop on the hot path.
     return u || 5.421010862427522e-20;

@@ -25,6 +25,11 @@ import { controllerConfig, onAutoscalerTick, startAutoscalers } from './autoscal
 import type { ControllerConfig } from '../autoscale/hpa/index.js';
 import { FluidEngine } from './fluid.js';
 
+// The hot handlers push their events straight onto the heap, with these priorities.
+const PRIORITY_SERVICE_DONE = PRIORITY[Ev.ServiceDone];
+const PRIORITY_PERIODIC = PRIORITY[Ev.PeriodicFrame];
+const PRIORITY_POISSON = PRIORITY[Ev.PoissonFrame];
+
 export const enum Phase {
   Pending = 0,
   Starting = 1,
@@ -149,6 +154,15 @@ export class ServiceState {
   desired: number;
   readonly workSampler: Sampler | null;
   readonly startupSampler: Sampler;
+  // The configuration the hot path reads, as plain fields of this object (cfg's never change).
+  readonly batchSize: number;
+  readonly threads: number;
+  readonly queueCapacity: number;
+  readonly trimOnPop: boolean;
+  readonly dropNewest: boolean;
+  readonly pollWakeup: boolean;
+  readonly pollIntervalUs: number;
+  readonly reportIntervalUs: number;
   // Run totals.
   offered = 0;
   inferred = 0;
@@ -211,6 +225,14 @@ export class ServiceState {
   ) {
     this.queue = new FrameQueue(Math.min(cfg.queueCapacity + 1, 1 << 16));
     this.desired = cfg.replicas;
+    this.batchSize = cfg.batchSize;
+    this.threads = cfg.threads;
+    this.queueCapacity = cfg.queueCapacity;
+    this.trimOnPop = cfg.dropPolicy === 'trim-on-pop';
+    this.dropNewest = cfg.dropPolicy === 'drop-newest';
+    this.pollWakeup = cfg.wakeup === 'poll';
+    this.pollIntervalUs = cfg.pollIntervalUs;
+    this.reportIntervalUs = cfg.reportIntervalUs;
     this.workSampler = model.serviceTime
       ? sampler(model.serviceTime, randomStream(seed, `service:${cfg.name}:work`))
       : null;
@@ -419,7 +441,7 @@ export class World {
     let t = s.startUs + Math.round((s.k * 1e6) / g.cfg.fps);
     if (g.cfg.jitterUs > 0) t += Math.round((2 * g.rng.next() - 1) * g.cfg.jitterUs);
     if (t < this.now) t = this.now;
-    if (t <= this.endUs) this.schedule(t, Ev.PeriodicFrame, s.id, s.epoch);
+    if (t <= this.endUs) this.heap.push(t, PRIORITY_PERIODIC, Ev.PeriodicFrame, s.id, s.epoch);
   }
 
   private onPeriodicFrame(id: number, epoch: number): void {
@@ -433,7 +455,7 @@ export class World {
   private schedulePoisson(g: GroupState): void {
     const rate = g.active * g.cfg.ratePerStream;
     const t = this.now + Math.round((-Math.log(g.rng.next()) / rate) * 1e6);
-    if (t <= this.endUs) this.schedule(t, Ev.PoissonFrame, g.index, g.epoch);
+    if (t <= this.endUs) this.heap.push(t, PRIORITY_POISSON, Ev.PoissonFrame, g.index, g.epoch);
   }
 
   private onPoissonFrame(gi: number, epoch: number): void {
@@ -474,11 +496,10 @@ export class World {
       return;
     }
     const q = svc.queue;
-    const policy = svc.cfg.dropPolicy;
-    if (policy !== 'trim-on-pop' && q.length >= svc.cfg.queueCapacity) {
+    if (!svc.trimOnPop && q.length >= svc.queueCapacity) {
       svc.dropped++;
       svc.stepDropped++;
-      if (policy === 'drop-newest') return;
+      if (svc.dropNewest) return;
       q.shift(); // drop-oldest: the oldest makes room for the newest
     }
     q.push(now);
@@ -490,7 +511,7 @@ export class World {
     const q = svc.queue;
     if (q.length === 0) return false;
     const now = this.now;
-    const n = Math.min(svc.cfg.batchSize, q.length);
+    const n = Math.min(svc.batchSize, q.length);
     for (let i = 0; i < n; i++) {
       const arrival = q.shift();
       pod.batchArrivals[i] = arrival;
@@ -498,9 +519,9 @@ export class World {
     }
     svc.waitCount += n;
     pod.batchCount = n;
-    if (svc.cfg.dropPolicy === 'trim-on-pop' && q.length > svc.cfg.queueCapacity) {
+    if (svc.trimOnPop && q.length > svc.queueCapacity) {
       touchInflight(svc, now);
-      const extra = q.length - svc.cfg.queueCapacity;
+      const extra = q.length - svc.queueCapacity;
       q.dropOldest(extra);
       svc.dropped += extra;
       svc.stepDropped += extra;
@@ -514,50 +535,54 @@ export class World {
   private startWork(pod: Pod): void {
     if (pod.phase !== Phase.Ready) throw new InvariantError(`pod ${pod.id} would serve before Ready`);
     const svc = pod.service;
-    svc.inService += pod.batchCount;
+    const n = pod.batchCount;
+    svc.inService += n;
     pod.emptyPolls = 0;
     let workUs: number;
-    if (svc.workSampler) {
+    const draw = svc.workSampler;
+    if (draw !== null) {
       workUs = 0;
-      for (let i = 0; i < pod.batchCount; i++) workUs += svc.workSampler() * 1e6;
-    } else workUs = pod.frameUs * pod.batchCount;
+      for (let i = 0; i < n; i++) workUs += draw() * 1e6;
+    } else workUs = pod.frameUs * n;
     pod.busy = true;
     pod.workRemainingUs = workUs;
     const node = pod.node!;
     node.addBusy(pod);
-    this.changeBusy(node, svc.cfg.threads, pod);
+    if (this.changeBusy(node, svc.threads)) {
+      const now = this.now;
+      for (const p of node.busyPods) if (p !== pod) this.reschedule(p, now);
+    }
+    this.scheduleDone(pod, node.factor);
   }
 
-  /** Node busy threads change by `delta`; rescales every busy pod when the sharing factor changes. */
-  private changeBusy(node: NodeState, delta: number, starting: Pod | null): void {
+  /**
+   * Node busy threads change by `delta`; true when the processor-sharing factor changed, and the
+   * node's other busy pods must be rescheduled at their new rate.
+   */
+  private changeBusy(node: NodeState, delta: number): boolean {
     node.busyThreads += delta;
     const f = contentionFactor(node.pool.cores, node.busyThreads, node.pool.backgroundCores);
+    if (f === node.factor) return false;
+    node.factor = f;
+    return true;
+  }
+
+  /** The pod's work in service runs from now at its rate on the node: its completion event. */
+  private scheduleDone(pod: Pod, factor: number): void {
     const now = this.now;
-    if (f !== node.factor) {
-      node.factor = f;
-      for (const p of node.busyPods) if (p !== starting) this.reschedule(p, now);
-    }
-    if (starting) {
-      starting.rate = starting.cfs * node.factor;
-      starting.lastRateUs = now;
-      starting.workVersion++;
-      this.schedule(
-        now + Math.round(starting.workRemainingUs / starting.rate),
-        Ev.ServiceDone,
-        starting.id,
-        starting.workVersion,
-      );
-    }
+    const rate = pod.cfs * factor;
+    pod.rate = rate;
+    pod.lastRateUs = now;
+    const version = ++pod.workVersion;
+    const t = now + Math.round(pod.workRemainingUs / rate);
+    if (t <= this.endUs) this.heap.push(t, PRIORITY_SERVICE_DONE, Ev.ServiceDone, pod.id, version);
   }
 
   private reschedule(p: Pod, now: number): void {
     const elapsed = now - p.lastRateUs;
     p.workRemainingUs = Math.max(0, p.workRemainingUs - elapsed * p.rate);
-    chargeCpu(p, elapsed * p.rate * p.service.cfg.threads);
-    p.rate = p.cfs * p.node!.factor;
-    p.lastRateUs = now;
-    p.workVersion++;
-    this.schedule(now + Math.round(p.workRemainingUs / p.rate), Ev.ServiceDone, p.id, p.workVersion);
+    chargeCpu(p, elapsed * p.rate * p.service.threads);
+    this.scheduleDone(p, p.node!.factor);
   }
 
   private onServiceDone(id: number, version: number): void {
@@ -576,15 +601,15 @@ export class World {
     svc.stepInferred += n;
     svc.inService -= n;
     pod.batchCount = 0;
-    chargeCpu(pod, (now - pod.lastRateUs) * pod.rate * svc.cfg.threads);
+    chargeCpu(pod, (now - pod.lastRateUs) * pod.rate * svc.threads);
     pod.busy = false;
     pod.workVersion++;
     const node = pod.node!;
     node.removeBusy(pod);
-    this.changeBusy(node, -svc.cfg.threads, null);
+    if (this.changeBusy(node, -svc.threads)) for (const p of node.busyPods) this.reschedule(p, now);
     // The seed's report: when a frame finishes and more than reportInterval passed since the last.
     pod.framesSinceReport += n;
-    if (now - pod.lastReportUs > svc.cfg.reportIntervalUs) this.report(pod);
+    if (now - pod.lastReportUs > svc.reportIntervalUs) this.report(pod);
     if (pod.phase === Phase.Terminating) {
       this.remove(pod);
       return;
@@ -628,8 +653,8 @@ export class World {
     const svc = pod.service;
     pod.idleVersion++;
     pod.idleSinceUs = this.now;
-    if (svc.cfg.wakeup === 'poll') {
-      this.schedule(this.now + svc.cfg.pollIntervalUs, Ev.Poll, pod.id, pod.idleVersion);
+    if (svc.pollWakeup) {
+      this.schedule(this.now + svc.pollIntervalUs, Ev.Poll, pod.id, pod.idleVersion);
     } else {
       svc.idle.push(pod);
       // One idle-report timer per pod at most: a timer per idle spell would fill the heap with
@@ -657,7 +682,7 @@ export class World {
       pod.emptyPolls = 0;
       this.idleReport(pod);
     }
-    this.schedule(this.now + pod.service.cfg.pollIntervalUs, Ev.Poll, pod.id, version);
+    this.schedule(this.now + pod.service.pollIntervalUs, Ev.Poll, pod.id, version);
   }
 
   private onIdleReport(id: number): void {
@@ -816,7 +841,7 @@ export class World {
     for (const svc of this.services) {
       for (const p of svc.pods) {
         if (!p.busy) continue;
-        const cpu = (now - p.lastRateUs) * p.rate * svc.cfg.threads;
+        const cpu = (now - p.lastRateUs) * p.rate * svc.threads;
         // Keep the remaining work consistent with the accounted time.
         p.workRemainingUs -= (now - p.lastRateUs) * p.rate;
         p.lastRateUs = now;

@@ -8,16 +8,7 @@
  * `regenerateReport(DIR)` redoes the last generated files from DIR's CSV and JSON files, each
  * written beside its place and renamed into it.
  */
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
@@ -31,6 +22,7 @@ import {
 } from '../model/simulate.js';
 import type { RunEvent } from '../model/world.js';
 import type { Scenario } from '../scenario/types.js';
+import { CsvFile, csvCell } from './csv-file.js';
 import { EVENT_COLUMNS, NODE_COLUMNS, TIMESERIES_COLUMNS } from './columns.js';
 import { asWritten, num, round6, roundDeep } from './format.js';
 import { recoverPartials } from './partials.js';
@@ -51,55 +43,57 @@ import { startSvgWorkers } from './svg.js';
 export { EVENT_COLUMNS, NODE_COLUMNS, TIMESERIES_COLUMNS } from './columns.js';
 export { roundDeep } from './format.js';
 
-/**
- * Buffered CSV writer on a file descriptor: each row is formatted straight into a string buffer
- * (no cell array, no csv-stringify call per row: on short steps that was a third of a run's time)
- * and written in blocks of 64 KiB, so memory stays flat however long the run. The bytes are the
- * ones csv-stringify writes with its defaults (`csvCell`), which the golden test holds.
- */
-class CsvFile {
-  private text = '';
-  private readonly fd: number;
-  constructor(path: string, columns: readonly string[]) {
-    this.fd = openSync(path, 'w');
-    writeSync(this.fd, stringify([columns as unknown as string[]]));
-  }
-  /** One record, its cells already joined with commas, without the line break. */
-  add(line: string): void {
-    this.text += line + '\n';
-    if (this.text.length >= 1 << 16) this.flush();
-  }
-  flush(): void {
-    if (this.text.length > 0) writeSync(this.fd, this.text);
-    this.text = '';
-  }
-  close(): void {
-    this.flush();
-    closeSync(this.fd);
-  }
+/** One timeseries.csv record: the bytes `num` and csvCell give for each column, joined by commas. */
+function writeTimeseries(f: CsvFile, r: TimeseriesRow): void {
+  f.number(r.timeS);
+  f.comma();
+  f.cell(r.service);
+  f.comma();
+  f.number(r.replicas);
+  f.comma();
+  f.number(r.readyReplicas);
+  f.comma();
+  f.number(r.queueLength);
+  f.comma();
+  f.number(r.offeredFps);
+  f.comma();
+  f.number(r.inferFps);
+  f.comma();
+  f.number(r.dropFps);
+  f.comma();
+  f.number(r.scaleRatio);
+  f.comma();
+  f.number(r.cpuUtilization);
+  f.comma();
+  f.number(r.latencyP50S);
+  f.comma();
+  f.number(r.latencyP95S);
+  f.comma();
+  f.number(r.latencyP99S);
+  f.comma();
+  f.number(r.desiredReplicas);
+  f.comma();
+  f.number(r.hpaMetric);
+  f.comma();
+  f.number(r.hpaTarget);
+  f.newline();
 }
 
-const NEEDS_QUOTES = /[",\n\r]/;
-
-/** A string cell as csv-stringify writes it by default: quoted when it holds a quote, comma or line break. */
-function csvCell(s: string): string {
-  return NEEDS_QUOTES.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
-function timeseriesLine(r: TimeseriesRow): string {
-  return (
-    `${num(r.timeS)},${csvCell(r.service)},${r.replicas},${r.readyReplicas},${r.queueLength},` +
-    `${num(r.offeredFps)},${num(r.inferFps)},${num(r.dropFps)},${num(r.scaleRatio)},` +
-    `${num(r.cpuUtilization)},${num(r.latencyP50S)},${num(r.latencyP95S)},${num(r.latencyP99S)},` +
-    `${r.desiredReplicas},${num(r.hpaMetric)},${num(r.hpaTarget)}`
-  );
-}
-
-function nodeLine(r: NodeRow): string {
-  return (
-    `${num(r.timeS)},${csvCell(r.pool)},${r.nodes},${num(r.cpuCores)},${num(r.cpuRequestedCores)},` +
-    `${num(r.cpuUsedCores)},${num(r.cpuUtilization)}`
-  );
+function writeNode(f: CsvFile, r: NodeRow): void {
+  f.number(r.timeS);
+  f.comma();
+  f.cell(r.pool);
+  f.comma();
+  f.number(r.nodes);
+  f.comma();
+  f.number(r.cpuCores);
+  f.comma();
+  f.number(r.cpuRequestedCores);
+  f.comma();
+  f.number(r.cpuUsedCores);
+  f.comma();
+  f.number(r.cpuUtilization);
+  f.newline();
 }
 
 /** A node row with its values as nodes.csv holds them. */
@@ -245,13 +239,13 @@ export async function writeRunReport(
         ...simulateOptions,
         sink: {
           row: (r) => {
-            ts.add(timeseriesLine(r));
+            writeTimeseries(ts, r);
             collector?.row(asWritten(r));
             onRow?.(r);
           },
           ...(onPod ? { pod: onPod } : {}),
           node: (r) => {
-            nodes.add(nodeLine(r));
+            writeNode(nodes, r);
             collector?.node(nodeAsWritten(r));
           },
           event: (e: RunEvent) => {

@@ -20,3 +20,64 @@ test('quantilesUs equals quantileUs for each q, on histograms of 1 to 5000 value
   empty.quantilesUs(qs, out);
   assert.ok(out.every((x) => Number.isNaN(x)));
 });
+
+test('a histogram reused through clear() and merge() answers as a fresh one with the same values', () => {
+  const rng = randomStream(6, 'histogram-reuse');
+  const qs = [0.5, 0.95, 0.99];
+  const got = new Float64Array(qs.length);
+  const want = new Float64Array(qs.length);
+  const reused = new LatencyHistogram();
+  const merged = new LatencyHistogram();
+  const all = new LatencyHistogram();
+  for (let trial = 0; trial < 300; trial++) {
+    reused.clear();
+    const fresh = new LatencyHistogram();
+    const n = 1 + Math.floor(rng.next() * 3000);
+    // Narrow and wide spreads, so whole 64-bucket blocks are both skipped and cut at lo and hi.
+    const scale = 10 ** (rng.next() * 8);
+    const spread = rng.next() < 0.5 ? 0.05 : 3;
+    for (let i = 0; i < n; i++) {
+      const us = scale * Math.exp(spread * (rng.next() - 0.5));
+      reused.add(us);
+      fresh.add(us);
+      all.add(us);
+    }
+    merged.merge(reused);
+    reused.quantilesUs(qs, got);
+    fresh.quantilesUs(qs, want);
+    assert.deepEqual([...got], [...want], `trial ${trial}`);
+    assert.equal(reused.total, fresh.total);
+  }
+  merged.quantilesUs(qs, got);
+  all.quantilesUs(qs, want);
+  assert.deepEqual([...got], [...want]);
+  qs.forEach((q, k) => assert.equal(got[k], all.quantileUs(q)));
+});
+
+test('bucketOf gives floor(log(us) / log(1.01)) for every whole µs it looks up in its tables', () => {
+  const logRatio = Math.log(1.01);
+  const byLog = (us: number) => {
+    const i = us < 1 ? 0 : Math.floor(Math.log(us) / logRatio);
+    return i < 2800 ? i : 2799;
+  };
+  let checked = 0;
+  const check = (us: number) => {
+    const got = LatencyHistogram.bucketOf(us);
+    if (got !== byLog(us)) assert.fail(`bucketOf(${us}) = ${got}, not ${byLog(us)}`);
+    checked++;
+  };
+  // Every value up to 2^22 µs (4 s), every bucket boundary below 2^32 and its neighbours, and a
+  // spread of values over the whole table, fractional and out of range ones included.
+  for (let us = 0; us <= 2 ** 22; us++) check(us);
+  for (let j = 0; Math.exp(j * logRatio) < 2 ** 32 + 4; j++) {
+    const c = Math.round(Math.exp(j * logRatio));
+    for (let d = -3; d <= 3; d++) if (c + d >= 0) check(c + d);
+  }
+  const rng = randomStream(7, 'bucket-of');
+  for (let i = 0; i < 1_000_000; i++) {
+    check(Math.floor(rng.next() * 2 ** 32));
+    check(rng.next() * 10 ** (rng.next() * 14));
+  }
+  for (const us of [-1, 0.5, 2 ** 32 - 1, 2 ** 32, 2 ** 40, 1e13]) check(us);
+  assert.ok(checked > 6_000_000);
+});
