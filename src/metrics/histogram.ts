@@ -104,6 +104,7 @@ export class LatencyHistogram {
   addCount(i: number, n: number): void {
     if (!(n > 0)) return;
     this.counts[i] += n;
+    this.blocks[i >> BLOCK_SHIFT] += n;
     this.total += n;
     if (i < this.lo) this.lo = i;
     if (i > this.hi) this.hi = i;

@@ -54,6 +54,32 @@ test('a histogram reused through clear() and merge() answers as a fresh one with
   qs.forEach((q, k) => assert.equal(got[k], all.quantileUs(q)));
 });
 
+test('addCount (fractional counts, the fluid engine) keeps quantilesUs equal to quantileUs, and clear() empties it', () => {
+  const rng = randomStream(7, 'histogram-add-count');
+  const qs = [0.5, 0.95, 0.99];
+  const got = new Float64Array(qs.length);
+  const h = new LatencyHistogram();
+  for (let round = 0; round < 3; round++) {
+    // Values over six decades, so the one-pass scan has whole 64-bucket blocks to skip.
+    for (let k = 0; k < 2000; k++) {
+      const bucket = LatencyHistogram.bucketOf(10 ** (1 + rng.next() * 6));
+      h.addCount(bucket, 0.01 + rng.next() * 3);
+    }
+    h.quantilesUs(qs, got);
+    qs.forEach((q, k) => assert.equal(got[k], h.quantileUs(q), `round ${round}, q ${q}`));
+    h.clear();
+    h.quantilesUs(qs, got);
+    assert.ok(
+      got.every((x) => Number.isNaN(x)),
+      'empty after clear()',
+    );
+    h.addCount(LatencyHistogram.bucketOf(1000), 2.5);
+    h.quantilesUs(qs, got);
+    qs.forEach((q, k) => assert.equal(got[k], h.quantileUs(q), `after clear, round ${round}, q ${q}`));
+    h.clear();
+  }
+});
+
 test('bucketOf gives floor(log(us) / log(1.01)) for every whole µs it looks up in its tables', () => {
   const logRatio = Math.log(1.01);
   const byLog = (us: number) => {
