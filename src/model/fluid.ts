@@ -15,7 +15,7 @@
  *              over only while the service is saturated); shared among the pods by capacity
  *   dropped    what is above the queue's capacity (trim-on-pop: only in a tick where a pod pops)
  *   latency    FIFO wait (frames ahead / service rate, at the tick's start and at its end) + service
- *              time, spread over 16 quantiles of the model's service-time distribution
+ *              time, spread over the model's service-time distribution (19 weighted points, finer in the tail)
  *
  * Frames are conserved exactly (offered = inferred + dropped + queued; none is "in service" at a
  * tick). The error against the exact engine (README, "The fluid engine") comes from what a count
@@ -25,15 +25,25 @@
  */
 import { randomStream } from '../engine/rng.js';
 import { LatencyHistogram } from '../metrics/histogram.js';
-import { sampler } from './distributions.js';
+import { distMean, sampler } from './distributions.js';
 import { Ev } from './events.js';
 import { contentionFactor } from './throughput.js';
 import { chargeCpu, Phase, type GroupState, type World } from './world.js';
 
-/** Service-time quantiles the latency of a tick's frames is spread over. */
-const SHAPE_POINTS = 16;
-/** Draws that estimate those quantiles, once per service at the start. */
-const SHAPE_DRAWS = 4096;
+/**
+ * The service-time distribution as weighted points, each the mean of its draws between two
+ * quantiles: sixteenths up to the 93.75th percentile, then finer bins so that a p99 reads the tail
+ * and not the 97th percentile that a sixteenth's midpoint would give.
+ */
+const SHAPE_EDGES = [...Array.from({ length: 16 }, (_, j) => j / 16), 0.98, 0.995, 0.999, 1];
+/** Draws that estimate those points, once per service at the start (the last bin holds 16 of them). */
+const SHAPE_DRAWS = 16384;
+
+/** A service's time distribution for the latency of a tick's frames: multiples of the mean, weights. */
+interface Shape {
+  points: Float64Array;
+  weights: Float64Array;
+}
 
 export class FluidEngine {
   private lastTickUs = 0;
@@ -49,8 +59,8 @@ export class FluidEngine {
   private readonly arrivalRate: Float64Array;
   private readonly capacityCarry: Float64Array;
   private readonly meanWorkUs: Float64Array;
-  /** Per service: service-time quantiles as multiples of the mean. */
-  private readonly shape: Float64Array[];
+  /** Per service: its service-time distribution as weighted points, multiples of the mean. */
+  private readonly shape: Shape[];
   /** Per pod of the current service (reused): capacity in frames this tick, work per frame at its speed. */
   private capacity = new Float64Array(64);
   private frameTimeUs = new Float64Array(64);
@@ -73,21 +83,33 @@ export class FluidEngine {
       const dist = svc.model.serviceTime;
       if (!dist) {
         this.meanWorkUs[i] = NaN;
-        return new Float64Array([1]);
+        return { points: new Float64Array([1]), weights: new Float64Array([1]) };
       }
-      // Quantiles of the distribution from draws of a stream of its own: the exact engine's
-      // streams are untouched, and the same seed gives the same shape.
+      // The distribution from draws of a stream of its own: the exact engine's streams are
+      // untouched, and the same seed gives the same shape.
       const draw = sampler(dist, randomStream(world.seed, `fluid:${svc.cfg.name}:service-shape`));
       const draws = new Float64Array(SHAPE_DRAWS);
       for (let k = 0; k < SHAPE_DRAWS; k++) draws[k] = draw();
       draws.sort();
-      const mean = draws.reduce((a, v) => a + v, 0) / SHAPE_DRAWS;
+      const drawn = draws.reduce((a, v) => a + v, 0) / SHAPE_DRAWS;
+      // The work per frame is the model's mean, not the draws' (a few % off for a skewed
+      // distribution); but a normal cut at 0 (resampled below it) has a higher mean than its
+      // parameter once the mean is within 3 sd of 0, and there the draws' mean is the better one.
+      const truncated = dist.type === 'normal' && dist.mean < 3 * dist.sd;
+      const mean = truncated ? drawn : distMean(dist);
       this.meanWorkUs[i] = mean * 1e6;
-      const shape = new Float64Array(SHAPE_POINTS);
-      for (let j = 0; j < SHAPE_POINTS; j++) {
-        shape[j] = mean > 0 ? draws[Math.floor(((j + 0.5) / SHAPE_POINTS) * SHAPE_DRAWS)] / mean : 1;
+      const bins = SHAPE_EDGES.length - 1;
+      const points = new Float64Array(bins);
+      const weights = new Float64Array(bins);
+      for (let j = 0; j < bins; j++) {
+        const from = Math.round(SHAPE_EDGES[j] * SHAPE_DRAWS);
+        const to = Math.round(SHAPE_EDGES[j + 1] * SHAPE_DRAWS);
+        let sum = 0;
+        for (let k = from; k < to; k++) sum += draws[k];
+        points[j] = mean > 0 ? sum / (to - from) / mean : 1;
+        weights[j] = (to - from) / SHAPE_DRAWS;
       }
-      return shape;
+      return { points, weights };
     });
   }
 
@@ -201,10 +223,21 @@ export class FluidEngine {
     const queuedBefore = svc.queue.length;
     const arrived = this.arrived[si];
     const waiting = queuedBefore + arrived;
-    const budget = capacity + this.capacityCarry[si];
+    const carryIn = this.capacityCarry[si];
+    const budget = capacity + carryIn;
     const whole = budget === Infinity ? waiting : Math.floor(budget + 1e-9);
     const served = Math.min(waiting, whole);
-    this.capacityCarry[si] = served === whole && budget !== Infinity ? Math.max(0, budget - served) : 0;
+    const saturated = served === whole && budget !== Infinity;
+    this.capacityCarry[si] = saturated ? Math.max(0, budget - served) : 0;
+    // The pods' busy share of the span: all of it while saturated (a frame longer than the tick is
+    // served whole in one tick, but the pods worked on it through the ticks before); else what the
+    // frames used of this tick's capacity, after the carried-over part.
+    const utilisation =
+      capacity === 0 || capacity === Infinity
+        ? 0
+        : saturated
+          ? 1
+          : Math.min(1, Math.max(0, (served - carryIn) / capacity));
     let queued = waiting - served;
     let dropped = 0;
     if (queued > cfg.queueCapacity && (cfg.dropPolicy !== 'trim-on-pop' || served > 0)) {
@@ -224,7 +257,7 @@ export class FluidEngine {
       const share = capacity === Infinity ? served / ready : (served * c) / capacity;
       const frameTime = this.frameTimeUs[k];
       frameTimeSum += share * frameTime;
-      const busyUs = share * frameTime;
+      const busyUs = utilisation * Math.min(spanUs, now - p.readyUs);
       busy += busyUs / spanUs;
       chargeCpu(p, busyUs * p.cfs * p.node!.fluidFactor * cfg.threads);
       p.node!.fluidBusyThreads += (busyUs / spanUs) * cfg.threads;
@@ -248,17 +281,18 @@ export class FluidEngine {
       const perUs = full ? Math.max(servedPerUs, this.arrivalRate[si]) : servedPerUs;
       const waitStart = perUs > 0 ? queuedBefore / perUs : 0;
       const waitEnd = perUs > 0 ? queued / perUs : 0;
-      // Poll wake-up: a frame that finds the queue empty waits for the next poll of an idle pod,
-      // half an interval on average, and less the more pods are idle (the idle share of the pods).
+      // Poll wake-up: a frame that finds the queue empty waits for the first poll of the idle pods.
+      // Each polls every interval since it went idle, at phases that are independent across pods:
+      // the first of k polls comes after interval / (k + 1) on average (half an interval for one).
       const idle = ready - busy;
       const pollWait =
         cfg.wakeup === 'poll' && queuedBefore === 0 && idle > 0
-          ? ((idle / ready) * cfg.pollIntervalUs) / 2 / Math.max(1, idle)
+          ? cfg.pollIntervalUs / (Math.max(1, idle) + 1)
           : 0;
-      const shape = this.shape[si];
-      const each = served / (2 * shape.length);
-      for (let j = 0; j < shape.length; j++) {
-        const s = serviceUs * shape[j] + pollWait;
+      const { points, weights } = this.shape[si];
+      for (let j = 0; j < points.length; j++) {
+        const each = (served * weights[j]) / 2;
+        const s = serviceUs * points[j] + pollWait;
         const b1 = LatencyHistogram.bucketOf(waitStart + s);
         const b2 = LatencyHistogram.bucketOf(waitEnd + s);
         svc.latency.addCount(b1, each);
