@@ -73,6 +73,9 @@ function withEngine(scenario: Scenario, engine: string | undefined): Scenario {
     out = { ...out, engine: { kind: 'fluid', tickUs: defaultFluidTickUs(out.stepUs) } };
   } else if (engine !== undefined && engine !== 'exact' && engine !== 'fluid') {
     throw optionIssue('--engine', `must be exact or fluid, not ${JSON.stringify(engine)}`);
+  } else if (out.engine && !out.engine.tickGiven && out.engine.tickUs !== defaultFluidTickUs(out.stepUs)) {
+    // The scenario's default tick was for its own step: it follows a --step that overrides it.
+    out = { ...out, engine: { kind: 'fluid', tickUs: defaultFluidTickUs(out.stepUs) } };
   }
   // Only a --step shorter than the scenario's own tick can do this (the scenario's step cannot).
   if (out.engine && out.engine.tickUs > out.stepUs)

@@ -362,7 +362,11 @@ export function resolveScenario(
     const tickUs = spec.engine.tick !== undefined ? r.us(spec.engine.tick) : defaultFluidTickUs(stepUs);
     if (tickUs < 1000) r.fail(['engine', 'tick'], 'must be at least 1ms');
     else if (tickUs > stepUs && stepUs >= 1000) r.fail(['engine', 'tick'], 'must not exceed step');
-    engine = { kind: 'fluid', tickUs };
+    engine = {
+      kind: 'fluid',
+      tickUs,
+      ...(spec.engine.tick !== undefined ? { tickGiven: true as const } : {}),
+    };
   } else if (spec.engine?.tick !== undefined) {
     r.fail(['engine', 'tick'], 'is for the fluid engine only (kind: fluid)');
   }

@@ -163,6 +163,11 @@ export interface FluidEngineConfig {
   kind: 'fluid';
   /** Frames are counted over ticks of this length, µs (at most the step). */
   tickUs: number;
+  /**
+   * Present when the scenario gave `engine.tick`; absent, the tick is the default for the step
+   * (defaultFluidTickUs) and follows a `--step` that overrides the scenario's.
+   */
+  tickGiven?: true;
 }
 
 /** The fluid engine's tick when the scenario gives none: 100 ms, or the step when that is shorter. */

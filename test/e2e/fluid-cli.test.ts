@@ -49,6 +49,21 @@ test('simulate --engine fluid: summary.json, summary.md and index.html say the f
   assert.match(short.stderr, /--step.*engine\.tick \(250 ms\)/);
   assert.doesNotMatch(short.stderr, /\n\s+at /);
   assert.equal(existsSync(join(dir, 'short')), false);
+  // A scenario that asks for the fluid engine without a tick: the default tick follows --step.
+  const defaultTick = join(dir, 'default-tick.yaml');
+  writeFileSync(defaultTick, `${spec}\nengine: { kind: fluid }\n`);
+  const stepped = cli([
+    'simulate',
+    defaultTick,
+    '--step',
+    '50ms',
+    '--duration',
+    '30s',
+    '--json',
+    '--no-report',
+  ]);
+  assert.equal(stepped.status, 0, stepped.stderr);
+  assert.deepEqual(JSON.parse(stepped.stdout).engine, { kind: 'fluid', tickSeconds: 0.05 });
 });
 
 test('simulate --engine with an unknown engine is refused (exit 2)', () => {
