@@ -378,7 +378,7 @@ export function summaryMarkdown(ctx: TuneContext, results: TuneResults): string 
     blocks.push(
       `Every candidate ran on the fluid engine (tick ${ctx.engine.tickUs / 1e6} s): its KPIs are within ` +
         'the error the README states ("The fluid engine") of the exact engine\'s. Check the best policy ' +
-        'on the exact engine (drop the scenario\'s `engine`) before relying on its drop and latency figures.',
+        "on the exact engine (drop the scenario's `engine`) before relying on its drop and latency figures.",
     );
   if (results.best === null) blocks.push('**No candidate meets the constraints** (exit 3).');
   else {
