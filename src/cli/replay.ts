@@ -24,10 +24,11 @@ import { parseDurationUs } from '../scenario/duration.js';
 import { loadScenario, checkScenarioFile } from '../scenario/load.js';
 import { readScenarioFile } from '../scenario/source.js';
 import { writeFiles } from '../report/write.js';
-import type { Scenario } from '../scenario/types.js';
+import type { InputFile, Scenario } from '../scenario/types.js';
 import type { Json } from '../tune/hpa-manifest.js';
 import { calibrate, calibratedScenario, type Calibration, type Fit } from '../replay/calibrate.js';
 import { fidelityChart } from '../replay/charts.js';
+import { filesReadMarkdown } from '../replay/files-read.js';
 import { fidelity, fidelityCsv, MEASURES, type Fidelity } from '../replay/fidelity.js';
 import { readMetricsFile } from '../replay/import.js';
 import { DEFAULT_MAPPING, readMapping, type Mapping } from '../replay/mapping.js';
@@ -157,8 +158,14 @@ async function record(
   series: ReturnType<SeriesBuilder['finish']>['series'];
   warnings: ReplayWarning[];
   window: typeof window;
+  /** The metrics files read (none in live mode). */
+  files: InputFile[];
+  /** The Prometheus queried (live mode), as given: shown only through shownUrl. */
+  url: string | null;
 }> {
   const builder = new SeriesBuilder();
+  const files: InputFile[] = [];
+  let url: string | null = null;
   if (args.metrics.length === 0)
     throw optionIssue('--metrics', 'give recorded metrics files or a Prometheus URL');
   if (args.metrics.some(isUrl)) {
@@ -167,11 +174,14 @@ async function record(
     const stepS = window.stepS ?? 15;
     const fromS = window.fromS ?? toS - 3600;
     if (!(toS > fromS)) throw optionIssue('--to', 'must be after --from');
-    await fetchLive(args.metrics[0], mapping, fromS, toS, stepS, args, builder);
+    url = args.metrics[0];
+    await fetchLive(url, mapping, fromS, toS, stepS, args, builder);
     window = { fromS, toS, stepS, holdS: stepS / 2 };
-  } else for (const f of args.metrics) readMetricsFile(f, builder);
+  } else
+    for (const f of args.metrics)
+      files.push({ field: '--metrics', file: f, ...readMetricsFile(f, builder).input });
   const { series, warnings } = builder.finish(mapping.staleAfterS);
-  return { series, warnings, window };
+  return { series, warnings, window, files, url };
 }
 
 function warningText(w: ReplayWarning): string {
@@ -191,7 +201,13 @@ function pct(x: number | null): string {
   return x === null ? '-' : `${x.toFixed(2)}%`;
 }
 
-function summaryMarkdown(name: string, cal: Calibration, fid: Fidelity, warnings: ReplayWarning[]): string {
+function summaryMarkdown(
+  name: string,
+  cal: Calibration,
+  fid: Fidelity,
+  warnings: ReplayWarning[],
+  filesRead: string,
+): string {
   const lines = [
     `# Replay ${name}`,
     '',
@@ -251,6 +267,7 @@ function summaryMarkdown(name: string, cal: Calibration, fid: Fidelity, warnings
     for (const w of warnings) lines.push(`- ${warningText(w).replace(/^warning: /, '')}`);
     lines.push('');
   }
+  lines.push(filesRead);
   return `${lines.join('\n')}`;
 }
 
@@ -341,7 +358,16 @@ async function replayWith(
     { path: 'fidelity.csv', content: fidelityCsv(fid) },
     { path: 'fidelity.json', content: `${JSON.stringify(round({ services: fid.services }), null, 2)}\n` },
     ...charts.flat(),
-    { path: 'summary.md', content: summaryMarkdown(name, cal, fid, grid.warnings) },
+    {
+      path: 'summary.md',
+      content: summaryMarkdown(
+        name,
+        cal,
+        fid,
+        grid.warnings,
+        filesReadMarkdown([...loaded.scenario.inputFiles, ...loaded.mapping.inputs, ...rec.files], rec.url),
+      ),
+    },
   ]);
   return { outDir, cal, fid, grid };
 }

@@ -30,6 +30,9 @@ const PRIORITY_SERVICE_DONE = PRIORITY[Ev.ServiceDone];
 const PRIORITY_PERIODIC = PRIORITY[Ev.PeriodicFrame];
 const PRIORITY_POISSON = PRIORITY[Ev.PoissonFrame];
 
+/** Taken entries at the head of a notify idle list below which it is not worth compacting. */
+const IDLE_COMPACT_MIN = 16;
+
 export const enum Phase {
   Pending = 0,
   Starting = 1,
@@ -486,6 +489,13 @@ export class World {
       const pod = svc.idle[svc.idleHead++];
       if (svc.idleHead === svc.idle.length) {
         svc.idle.length = 0;
+        svc.idleHead = 0;
+      } else if (svc.idleHead >= IDLE_COMPACT_MIN && 2 * svc.idleHead >= svc.idle.length) {
+        // A service that always has an idle pod never empties the list: drop the taken prefix
+        // once it is at least half the list, so the list stays within about twice the pod count
+        // (each move is paid for by the takes before it).
+        svc.idle.copyWithin(0, svc.idleHead);
+        svc.idle.length -= svc.idleHead;
         svc.idleHead = 0;
       }
       pod.idleVersion++;

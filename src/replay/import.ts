@@ -15,6 +15,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { DataError } from '../errors.js';
+import { fileDigest } from '../scenario/source.js';
 import { isUnixTime, parseTime } from './time.js';
 import type { SeriesBuilder } from './series.js';
 
@@ -55,11 +56,21 @@ export function detectFormat(file: string, text: string): MetricsFormat {
   return 'text';
 }
 
-export function readMetricsFile(file: string, into: SeriesBuilder): MetricsFormat {
+/**
+ * Imports one recorded metrics file into `into`; returns its format and, for the report's list of
+ * files read, its size and sha256.
+ */
+export function readMetricsFile(
+  file: string,
+  into: SeriesBuilder,
+): { format: MetricsFormat; input: { bytes: number; sha256: string } } {
   let text: string;
+  let input: { bytes: number; sha256: string };
   try {
     if (statSync(file).size > MAX_BYTES) throw new DataError(`${file}: larger than 2 GiB`);
-    text = readFileSync(file, 'utf8');
+    const bytes = readFileSync(file);
+    input = fileDigest(bytes);
+    text = bytes.toString('utf8');
   } catch (e) {
     if (e instanceof DataError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
@@ -71,7 +82,7 @@ export function readMetricsFile(file: string, into: SeriesBuilder): MetricsForma
   if (format === 'json') importJson(file, text, into);
   else if (format === 'csv') importCsv(file, text, into);
   else importText(file, text, into);
-  return format;
+  return { format, input };
 }
 
 /** line:col of a character offset. */

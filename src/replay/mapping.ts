@@ -21,11 +21,13 @@
  * Problems come back as `file:line:col field: message` (exit 2).
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import { parseDurationUs } from '../scenario/duration.js';
 import { Duration, Obj } from '../scenario/schema-base.js';
-import { readMappingFile, type PathSegment } from '../scenario/source.js';
+import { fileDigest, readMappingFile, type PathSegment } from '../scenario/source.js';
+import type { InputFile } from '../scenario/types.js';
 import { schemaIssues } from '../scenario/validate.js';
 
 const MetricName = Type.String({ pattern: '^[a-zA-Z_:][a-zA-Z0-9_:]*$' });
@@ -73,6 +75,11 @@ export interface Mapping {
   staleAfterS: number;
   /** The mapping file, or null for the defaults. */
   file: string | null;
+  /**
+   * The files read for the mapping, for the report: the mapping file (by its path as given) and,
+   * with `from: arrivals`, each arrival CSV (by its path as the mapping gives it).
+   */
+  inputs: readonly InputFile[];
 }
 
 export const DEFAULT_MAPPING: Mapping = {
@@ -88,6 +95,7 @@ export const DEFAULT_MAPPING: Mapping = {
   offered: { from: 'pods', streamFps: 25, reportWindowS: 10, streams: 'ei_stream_count', arrivals: {} },
   staleAfterS: 30,
   file: null,
+  inputs: [],
 };
 
 /** The mapping in `file` over the defaults; throws ConfigError with every problem. */
@@ -112,6 +120,7 @@ export function readMapping(file: string, services: readonly string[]): Mapping 
     arrivals[svc] = resolve(base, f);
   }
   const from = spec.offered?.from ?? d.offered.from;
+  const inputs: InputFile[] = read.input ? [{ field: '--mapping', file, ...read.input }] : [];
   if (from === 'arrivals') {
     const missing = services.filter((s) => arrivals[s] === undefined);
     if (missing.length > 0)
@@ -119,6 +128,22 @@ export function readMapping(file: string, services: readonly string[]): Mapping 
         ['offered', 'from'],
         `from: arrivals needs offered.arrivals for every service (missing: ${missing.join(', ')})`,
       );
+    for (const [svc, f] of Object.entries(spec.offered?.arrivals ?? {})) {
+      if (!services.includes(svc)) continue;
+      try {
+        inputs.push({
+          field: `offered.arrivals.${svc} (mapping)`,
+          file: f,
+          ...fileDigest(readFileSync(arrivals[svc])),
+        });
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        fail(
+          ['offered', 'arrivals', svc],
+          `cannot read ${f} (${code === 'ENOENT' ? 'no such file' : (code ?? String(e))})`,
+        );
+      }
+    }
   }
   if (issues.length > 0) throw new ConfigError(issues);
   return {
@@ -137,6 +162,7 @@ export function readMapping(file: string, services: readonly string[]): Mapping 
     },
     staleAfterS: spec.staleAfter !== undefined ? seconds(spec.staleAfter) : d.staleAfterS,
     file: resolve(file),
+    inputs,
   };
 }
 

@@ -32,6 +32,23 @@ export function safeUrl(u: URL): string {
   return `${u.protocol}//${u.host}${u.pathname}`;
 }
 
+/**
+ * A Prometheus URL as a report may show it, the way the client uses it: no user:password, no query
+ * string or fragment, the path ending in `/`; text that is no http(s) URL is not shown at all.
+ */
+export function shownUrl(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return '(not a URL)';
+  }
+  // Another scheme keeps what looked like a password in its path (`user:pass@` is scheme `user:`).
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return '(not a URL)';
+  if (!u.pathname.endsWith('/')) u.pathname += '/';
+  return safeUrl(u);
+}
+
 class Retryable extends Error {}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

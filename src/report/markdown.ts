@@ -163,6 +163,15 @@ export function inputFileRows(files: readonly InputFile[] | undefined): string[]
   return (files ?? []).map((f) => [f.field, f.file, String(f.bytes), f.sha256]);
 }
 
+/** The files read as a Markdown table, each path in code type (summary.md of simulate and replay). */
+export function inputFilesTable(files: readonly InputFile[]): string {
+  return markdownTable(
+    INPUT_FILES_HEADER,
+    inputFileRows(files).map((r) => r.map((c, i) => (i === 1 ? `\`${plainLine(c).replace(/`/g, '')}\`` : c))),
+    INPUT_NUMERIC,
+  );
+}
+
 /** Keeps scenario text from opening HTML or Markdown structure in a Markdown viewer. */
 function plainLine(s: string): string {
   return s.replace(/\s+/g, ' ').replace(/[<>&]/g, '').trim();
@@ -179,7 +188,6 @@ export function summaryMarkdown(
   replications: Replications | null = null,
 ): string {
   const pending = result.services.filter((s) => s.podsPendingAtEnd > 0);
-  const inputFiles = inputFileRows(scenario?.inputFiles);
   const description = scenario?.description ? plainLine(scenario.description) : '';
   const files = [
     '`timeseries.csv` (one row per step and service)',
@@ -213,12 +221,8 @@ export function summaryMarkdown(
       : '',
     ...charts.map((c) => `![${c.title.replace(/[[\]\\]/g, '')}](charts/${c.name}.svg)`),
     `Files: ${files.join(', ')}.`,
-    inputFiles.length
-      ? `Files read to make the scenario (paths as the scenario gives them):\n\n${markdownTable(
-          INPUT_FILES_HEADER,
-          inputFiles.map((r) => r.map((c, i) => (i === 1 ? `\`${plainLine(c).replace(/`/g, '')}\`` : c))),
-          INPUT_NUMERIC,
-        )}`
+    scenario?.inputFiles?.length
+      ? `Files read to make the scenario (paths as the scenario gives them):\n\n${inputFilesTable(scenario.inputFiles)}`
       : '',
   ];
   return `${blocks.filter((b) => b !== '').join('\n\n')}\n`;

@@ -82,11 +82,18 @@ test('simulate -> OpenMetrics -> promtool -> Prometheus -> replay recovers the s
   writeFileSync(mapping, 'staleAfter: 2s\n');
   const out = join(dir, 'live');
   const window = ['--from', String(T0), '--to', String(T0 + 600), '--step', '1s'];
+  // Credentials in the URL and a bearer token (Prometheus without a web config ignores both): the
+  // report names the Prometheus without them.
+  const token = 'tok-5ecret-value';
+  const tokenFile = join(dir, 'token');
+  writeFileSync(tokenFile, `${token}\n`);
   const r = cli([
     'replay',
     RECORDED,
     '--metrics',
-    prometheus.url,
+    prometheus.url.replace('http://', 'http://alice:hunter2@'),
+    '--token-file',
+    tokenFile,
     ...window,
     '--mapping',
     mapping,
@@ -94,6 +101,10 @@ test('simulate -> OpenMetrics -> promtool -> Prometheus -> replay recovers the s
     out,
   ]);
   assert.equal(r.status, 0, r.stderr);
+  const summary = readFileSync(join(out, 'summary.md'), 'utf8');
+  assert.ok(summary.includes(`Metrics queried from the Prometheus at \`${prometheus.url}/\``), summary);
+  for (const secret of ['alice', 'hunter2', token, tokenFile])
+    assert.ok(!summary.includes(secret) && !r.stdout.includes(secret) && !r.stderr.includes(secret), secret);
   const cal = JSON.parse(readFileSync(join(out, 'calibration.json'), 'utf8'));
   const byName = Object.fromEntries(cal.services.map((s: { service: string }) => [s.service, s]));
   within(byName.car.replicaFps.value, 10, 0.05, 'car replica FPS');

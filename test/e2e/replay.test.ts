@@ -9,6 +9,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,6 +69,28 @@ function samplesOf(file: string): Sample[] {
   return out;
 }
 
+/** The rows of summary.md's "Files read" table: [field, file, bytes, sha256]. */
+function filesRead(out: string): string[][] {
+  const md = readFileSync(join(out, 'summary.md'), 'utf8');
+  const section = md.slice(md.indexOf('## Files read'));
+  assert.ok(md.includes('## Files read'), md);
+  return section
+    .split('\n')
+    .filter((l) => l.startsWith('| ') && !l.startsWith('| field') && !l.startsWith('| ---'))
+    .map((l) =>
+      l
+        .slice(2, -2)
+        .split(' | ')
+        .map((c) => c.replace(/^`|`$/g, '')),
+    );
+}
+
+/** The row summary.md should hold for a file: its size and sha256 computed here. */
+function fileRow(field: string, shown: string, file: string): string[] {
+  const bytes = readFileSync(file);
+  return [field, shown, String(bytes.length), createHash('sha256').update(bytes).digest('hex')];
+}
+
 function within(actual: number, expected: number, rel: number, what: string) {
   assert.ok(
     Math.abs(actual - expected) <= rel * expected,
@@ -123,6 +146,12 @@ test('replay of an OpenMetrics recording recovers the per-replica FPS and start 
   ])
     assert.ok(existsSync(join(out, f)), f);
   assert.match(r.stdout, /car: replica FPS 10/);
+  // summary.md lists each file read, with the size and sha256 of the bytes on disk.
+  assert.deepEqual(filesRead(out), [
+    fileRow('(scenario)', 'recorded.yaml', RECORDED),
+    fileRow('--mapping', mapping, mapping),
+    fileRow('--metrics', om, om),
+  ]);
   // The calibrated scenario is a scenario: it validates and runs.
   assert.equal(cli(['validate', join(out, 'calibrated.yaml')]).status, 0);
 });
@@ -228,6 +257,14 @@ test('a replay driven by a recorded arrival trace offers exactly the trace per s
   });
   assert.equal(offered.size, 600);
   for (let s = 0; s < 600; s++) assert.equal(offered.get(s + 1), counts[s], `second ${s}`);
+  // The arrival traces the mapping names are files read too (by their path as the mapping gives it).
+  assert.deepEqual(filesRead(out), [
+    fileRow('(scenario)', 'recorded.yaml', RECORDED),
+    fileRow('--mapping', m, m),
+    fileRow('offered.arrivals.car (mapping)', trace, trace),
+    fileRow('offered.arrivals.face (mapping)', trace, trace),
+    fileRow('--metrics', om, om),
+  ]);
 });
 
 test('NaN, +Inf, out-of-order and duplicate samples are warnings with their ranges, and the rest replays', () => {
@@ -297,6 +334,15 @@ test('bad input: exit 2 naming the file, line and column, nothing written', () =
   let r = cli(['replay', RECORDED, '--metrics', om, '--mapping', badMapping, '--out', out]);
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /bad-mapping\.yaml:3:3 metrics\.replica: /);
+  // An arrival trace that is not there is the mapping's error, where the mapping names it.
+  const noTrace = join(dir, 'no-trace-mapping.yaml');
+  writeFileSync(noTrace, 'offered:\n  from: arrivals\n  arrivals: { car: nowhere.csv, face: nowhere.csv }\n');
+  r = cli(['replay', RECORDED, '--metrics', om, '--mapping', noTrace, '--out', out]);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(
+    r.stderr,
+    /no-trace-mapping\.yaml:3:15 offered\.arrivals\.car: cannot read nowhere\.csv \(no such file\)/,
+  );
   const badJson = join(dir, 'bad.json');
   writeFileSync(badJson, '{"status":"success",\n "data": {"resultType":"matrix","result":[}\n');
   r = cli(['replay', RECORDED, '--metrics', badJson, '--out', out]);

@@ -24,8 +24,15 @@ import { scenarioArb, mutationArb, applyMutation, type Spec } from '../helpers/a
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = join(ROOT, 'dist/src/cli/main.js');
-/** Cases per property in `npm test`; the soak script sets more. */
-const RUNS = Number(process.env.INFERSCALE_PROPERTY_RUNS ?? 60);
+/**
+ * Cases per property in `npm test`; the soak script sets more. Every count handed to fast-check is
+ * a whole number: with a fractional numRuns its run counter never equals the target and it runs on.
+ */
+const RUNS = Math.ceil(Number(process.env.INFERSCALE_PROPERTY_RUNS ?? 60));
+if (!(RUNS >= 1))
+  throw new Error(
+    `INFERSCALE_PROPERTY_RUNS must be a number >= 1, not ${process.env.INFERSCALE_PROPERTY_RUNS}`,
+  );
 const SEED = Number(process.env.FC_SEED ?? 20261128);
 
 const scratch = mkdtempSync(join(tmpdir(), 'inferscale-prop-'));
@@ -98,7 +105,7 @@ test('the same scenario and seed give the same rows and events, whatever ran bef
       };
       assert.deepEqual(record(), record());
     }),
-    { numRuns: Math.max(10, RUNS / 3), seed: SEED + 1 },
+    { numRuns: Math.max(10, Math.ceil(RUNS / 3)), seed: SEED + 1 },
   );
 });
 

@@ -58,7 +58,10 @@ const { values } = parseArgs({
   },
 });
 const cases = Number(values.cases);
-const propertyRuns = Number(values['property-runs']);
+// A whole number: the property tests hand it (and a third of it) to fast-check as numRuns.
+const propertyRuns = Math.ceil(Number(values['property-runs']));
+if (!(propertyRuns >= 1))
+  throw new Error(`--property-runs must be a number >= 1, not ${values['property-runs']}`);
 const cityDurationS = parseDurationUs(values['city-duration']) / 1e6;
 const cityFluidDurationS = parseDurationUs(values['city-fluid-duration']) / 1e6;
 const tuneCandidates = Number(values['tune-candidates']);
