@@ -269,6 +269,9 @@ function explainUnion(
           `must be one of ${[...variants.keys()].join(', ')}; not ${t === undefined ? 'missing' : describeValue(t)}`,
         ),
       );
+      // Without a variant to check against, a key that none of them takes would go unnamed: a
+      // misspelt `type` (`typo: exponential`) must be named as well as the missing `type`.
+      unknownKeysOfUnion(source, [...variants.values()], value as Record<string, unknown>, path, out);
     }
     return;
   }
@@ -294,4 +297,31 @@ function explainUnion(
     return;
   }
   out.push(source.issue(path, `has the wrong form: ${describeValue(value)}`));
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    unknownKeysOfUnion(source, anyOf, value as Record<string, unknown>, path, out);
+  }
+}
+
+/**
+ * The keys of `value` that no object variant of a union takes, each as an unknown key with the keys
+ * the variants do take. Nothing when a variant takes any key (no `additionalProperties: false`).
+ */
+function unknownKeysOfUnion(
+  source: ScenarioSource,
+  anyOf: TSchema[],
+  value: Record<string, unknown>,
+  path: PathSegment[],
+  out: ConfigIssue[],
+) {
+  const objects = anyOf.filter((v) => (v as { type?: unknown }).type === 'object') as {
+    properties?: Record<string, TSchema>;
+    additionalProperties?: unknown;
+  }[];
+  if (objects.length === 0 || objects.some((v) => v.additionalProperties !== false)) return;
+  const valid = [...new Set(objects.flatMap((v) => Object.keys(v.properties ?? {})))];
+  for (const k of Object.keys(value)) {
+    if (!valid.includes(k)) {
+      out.push(source.issue([...path, k], `unknown key; valid keys here: ${valid.join(', ')}`, true));
+    }
+  }
 }
