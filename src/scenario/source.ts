@@ -11,6 +11,7 @@ import {
   isMap,
   isSeq,
   isPair,
+  isAlias,
   isCollection,
   isScalar,
   visit,
@@ -205,9 +206,13 @@ function documentValue(
     },
     // A key that is a list or a mapping (`? [a, b]`) has no place in these files; refused here
     // rather than stringified with a warning from the YAML library.
+    // An alias as a key counts as what it stands for (`? *list`); a scalar whose tag makes it an
+    // object (`!!binary cores: 16` is bytes) is as much a non-plain key.
     Pair(_, pair) {
-      if (isCollection(pair.key)) {
-        badKey = pair.key;
+      const key = isAlias(pair.key) ? pair.key.resolve(doc) : pair.key;
+      const objectScalar = isScalar(key) && key.value !== null && typeof key.value === 'object';
+      if (isCollection(key) || objectScalar) {
+        badKey = pair.key as { range?: [number, number, number] | null };
         return visit.BREAK;
       }
     },
@@ -216,7 +221,7 @@ function documentValue(
     const key = badKey as { range?: [number, number, number] | null };
     return at(
       key.range?.[0] ?? 0,
-      'a key must be a plain value (a name or a number), not a list or a mapping',
+      'a key must be a plain value (a name or a number), not a list, a mapping or a tagged value',
     );
   }
   if (badAlias) {

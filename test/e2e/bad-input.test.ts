@@ -55,6 +55,8 @@ const FIXTURES: Case[] = [
   fixture('unknown-alias.yaml', '(syntax)', 13, /alias|anchor/i),
   fixture('alias-bomb.yaml', '(root)', 3, /alias/i),
   fixture('collection-key.yaml', '(syntax)', 12, /plain value/),
+  fixture('alias-collection-key.yaml', '(syntax)', 13, /plain value/),
+  fixture('tagged-key.yaml', '(syntax)', 6, /plain value/),
   fixture('deep-nesting.yaml', '(syntax)', 3),
   fixture('json-syntax-error.json', '(syntax)', 6),
   fixture('json-unknown-key.json', 'services.svc.replicaCount', 9),

@@ -186,7 +186,8 @@ export function issueProblem(i: ConfigIssue, file: string): string | null {
   if (typeof i.field !== 'string' || i.field === '') return 'issue without a field';
   if (typeof i.message !== 'string' || i.message.trim() === '') return 'issue without a message';
   // Quoted input aside (a cell may hold anything), no sign of a value the code did not mean to print.
-  if (/undefined|\[object Object\]|NaN:/.test(i.message.replace(/"(?:[^"\\]|\\.)*"/g, '""')))
+  // (`\bNaN:`: a user's key may end in NaN, `targetNaN: unknown key`.)
+  if (/undefined|\[object Object\]|\bNaN:/.test(i.message.replace(/"(?:[^"\\]|\\.)*"/g, '""')))
     return `issue message leaks internals: ${i.message}`;
   return null;
 }
@@ -211,8 +212,16 @@ export function fuzz(options: {
   const rng = seedrandom(options.seed);
   const dir = mkdtempSync(join(tmpdir(), 'inferscale-fuzz-'));
   const stats: FuzzStats = { cases: 0, accepted: 0, refused: 0, findings: [], slowestMs: 0 };
+  // A library warning (the YAML parser's on a key it would stringify) would reach the user's
+  // terminal beside our message: a finding, caught as it is emitted, per case.
+  const emitWarning = process.emitWarning;
+  let warned: string | null = null;
+  process.emitWarning = ((w: string | Error) => {
+    warned ??= typeof w === 'string' ? w : w.message;
+  }) as typeof process.emitWarning;
   try {
     for (let c = 0; c < options.cases; c++) {
+      warned = null;
       const input = fuzzCase(options.corpus, rng, options.dialect);
       const file = join(dir, options.fileName ?? 'case.yaml');
       writeFileSync(file, input);
@@ -238,6 +247,7 @@ export function fuzz(options: {
       } catch (e) {
         stats.findings.push({ case: c, why: `threw: ${(e as Error).stack ?? String(e)}`, input });
       }
+      if (warned !== null) stats.findings.push({ case: c, why: `a library warning: ${warned}`, input });
       const ms = performance.now() - started;
       stats.slowestMs = Math.max(stats.slowestMs, ms);
       if (options.slowMs !== undefined && ms > options.slowMs)
@@ -245,6 +255,7 @@ export function fuzz(options: {
       stats.cases++;
     }
   } finally {
+    process.emitWarning = emitWarning;
     rmSync(dir, { recursive: true, force: true });
   }
   return stats;
