@@ -118,8 +118,13 @@ class Resolver {
           `inferscale reads Deployment, HorizontalPodAutoscaler, ScaledObject, (Knative) Service and config-autoscaler ConfigMap objects, not ${JSON.stringify(kind ?? null)}`,
         );
         // With no kind to check the object against, a key that no kind takes (a misspelt `kind`
-        // among them) is still named.
-        unknownKeysOfAny(d.source, Object.values(MANIFEST_SCHEMAS), d.value, [], this.issues);
+        // among them) is still named; inside its spec only when it has no kind at all, since the
+        // spec of a kind inferscale does not read (an Ingress) is not ours to judge.
+        this.issues.push(
+          ...unknownKeysOfAny(d.source, Object.values(MANIFEST_SCHEMAS), d.value, {
+            deep: kind === undefined,
+          }),
+        );
         continue;
       }
       const issues = schemaIssues(d.source, d.value, schema);

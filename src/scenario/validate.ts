@@ -270,8 +270,11 @@ function explainUnion(
         ),
       );
       // Without a variant to check against, a key that none of them takes would go unnamed: a
-      // misspelt `type` (`typo: exponential`) must be named as well as the missing `type`.
-      unknownKeysOfAny(source, [...variants.values()], value, path, out);
+      // misspelt `type` (`typo: exponential`) must be named as well as the missing `type`. With no
+      // `type` the value can only be one of these variants, so keys inside it are checked too;
+      // with a `type` we do not know (`kafka`) the keys inside belong to that type, and naming
+      // them would give one mistake many issues.
+      out.push(...unknownKeysOfAny(source, [...variants.values()], value, { path, deep: t === undefined }));
     }
     return;
   }
@@ -306,44 +309,56 @@ function explainUnion(
     return;
   }
   out.push(source.issue(path, `has the wrong form: ${describeValue(value)}`));
-  unknownKeysOfAny(source, anyOf, value, path, out);
+  out.push(...unknownKeysOfAny(source, anyOf, value, { path }));
 }
 
 /**
  * The keys of `value` that none of `candidates` takes, each named as an unknown key with the keys
- * that some candidate does take; for a key some of them take, the same again inside its value
- * against what those take there. This is how a value that no single schema can be checked against
- * (a union whose `type` is missing or misspelt, a manifest of no known kind) still has every key
- * nobody reads named: `{typo: redis, metadata: {listNme: q}}` names `typo` and `metadata.listNme`.
- * Where any candidate takes every key (a loose object, a record of any name, Type.Unknown), nothing
- * below it is called unknown.
+ * that some candidate does take; with `deep`, for a key some of them take, the same again inside
+ * its value against what those take there. This is how a value that no single schema can be checked
+ * against (a union whose `type` is missing or misspelt, a manifest of no known kind) still has the
+ * keys nobody reads named: `{typo: redis, metadata: {listNme: q}}` names `typo` and
+ * `metadata.listNme`. Where any candidate takes every key (a loose object, a record of any name,
+ * Type.Unknown), nothing below it is called unknown.
  */
 export function unknownKeysOfAny(
   source: ScenarioSource,
   candidates: readonly TSchema[],
   value: unknown,
-  path: PathSegment[] = [],
-  out: ConfigIssue[] = [],
+  { path = [], deep = true }: { path?: PathSegment[]; deep?: boolean } = {},
 ): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  collectUnknownKeys(source, candidates, value, path, deep, out);
+  return out;
+}
+
+function collectUnknownKeys(
+  source: ScenarioSource,
+  candidates: readonly TSchema[],
+  value: unknown,
+  path: PathSegment[],
+  deep: boolean,
+  out: ConfigIssue[],
+) {
   const options = candidates.flatMap(membersOf);
   if (Array.isArray(value)) {
     const lists = options.filter((c) => (c as { type?: unknown }).type === 'array');
     const items = lists.map((c) => (c as { items?: TSchema }).items);
-    if (items.length === 0 || items.includes(undefined)) return out;
-    value.forEach((v, i) => unknownKeysOfAny(source, items as TSchema[], v, [...path, i], out));
-    return out;
+    if (items.length === 0 || items.includes(undefined)) return;
+    value.forEach((v, i) => collectUnknownKeys(source, items as TSchema[], v, [...path, i], deep, out));
+    return;
   }
-  if (value === null || typeof value !== 'object') return out;
+  if (value === null || typeof value !== 'object') return;
   // A schema with no type (Type.Unknown) takes a mapping with any keys.
-  if (options.some((c) => (c as { type?: unknown }).type === undefined)) return out;
+  if (options.some((c) => (c as { type?: unknown }).type === undefined)) return;
   const objects = options.filter((c) => (c as { type?: unknown }).type === 'object') as ObjectSchema[];
-  if (objects.length === 0) return out;
+  if (objects.length === 0) return;
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     const takers = objects.map((o) => takerOf(o, k));
     if (takers.includes(ANY)) continue;
     const subs = takers.filter((t): t is TSchema => t !== null && t !== ANY);
     if (subs.length > 0) {
-      unknownKeysOfAny(source, subs, v, [...path, k], out);
+      if (deep) collectUnknownKeys(source, subs, v, [...path, k], deep, out);
       continue;
     }
     const valid = [...new Set(objects.flatMap((o) => Object.keys(o.properties ?? {})))].filter(
@@ -361,7 +376,6 @@ export function unknownKeysOfAny(
       ),
     );
   }
-  return out;
 }
 
 interface ObjectSchema {

@@ -141,19 +141,21 @@ test('a KEDA trigger without its type: a key that no trigger’s metadata takes 
   assert.match(nested.message, /^unknown key; valid keys here: listName, .*listLength.*, query, threshold/);
 });
 
-test('a KEDA trigger with an unknown type: keys some trigger takes are not called unknown', () => {
+test('a KEDA trigger of a type we do not know: its own keys are judged, not those inside them', () => {
+  // `metadata` may be a kafka trigger's, whose keys are not ours to call misspelt; `metricTyp` is
+  // a key no trigger of any type has.
   const issues = issuesOf(
-    kedaScenario(`        - type: rediss
-          metricType: AverageValue
-          metadata: { listName: queue_svc, query: 'sum(ei_drop_fps)', treshold: 1 }
+    kedaScenario(`        - type: kafka
+          metricTyp: AverageValue
+          metadata: { topic: frames, lagThreshold: '5' }
 `),
   );
   const at = 'services.svc.keda.triggers[0]';
   assert.deepEqual(
     issues.map((i) => i.field),
-    [`${at}.type`, `${at}.metadata.treshold`],
+    [`${at}.type`, `${at}.metricTyp`],
   );
-  assert.match(issues[0].message, /must be one of redis, prometheus; not "rediss"/);
+  assert.match(issues[0].message, /must be one of redis, prometheus; not "kafka"/);
 });
 
 test('a KEDA trigger that is not a mapping says what a trigger is', () => {
@@ -164,43 +166,56 @@ test('a KEDA trigger that is not a mapping says what a trigger is', () => {
   );
 });
 
-test('a manifest without a kind: the misspelt kind and a key no kind’s spec takes, placed in the manifest file', () => {
+/** The issues of a scenario whose service reads `manifestYaml` as its manifests file, and that file's path. */
+function manifestIssues(manifestYaml: string) {
   const dir = mkdtempSync(join(tmpdir(), 'inferscale-union-'));
   try {
-    const manifest = join(dir, 'hpa.yaml');
+    const manifest = join(dir, 'manifests.yaml');
+    writeFileSync(manifest, manifestYaml);
+    const file = join(dir, 'scenario.yaml');
     writeFileSync(
-      manifest,
-      `apiVersion: autoscaling/v2
+      file,
+      scenario('50ms').replace('startupDelay: 2s', 'startupDelay: 2s, manifests: manifests.yaml'),
+    );
+    const r = checkScenarioFile(file);
+    assert.equal(r.ok, false, 'the scenario was accepted');
+    return { manifest, issues: r.ok ? [] : r.issues };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('a manifest without a kind: the misspelt kind and a key no kind’s spec takes, placed in the manifest file', () => {
+  const { manifest, issues } = manifestIssues(`apiVersion: autoscaling/v2
 knd: HorizontalPodAutoscaler
 spec:
   minReplicas: 1
   maxReplicas: 4
   maxReplica: 5
-`,
-    );
-    const file = join(dir, 'scenario.yaml');
-    writeFileSync(
-      file,
-      scenario('50ms').replace('startupDelay: 2s', 'startupDelay: 2s, manifests: hpa.yaml'),
-    );
-    const r = checkScenarioFile(file);
-    assert.equal(r.ok, false, 'the scenario was accepted');
-    const issues = r.ok ? [] : r.issues;
-    assert.deepEqual(
-      issues.map((i) => [i.file, i.field, i.line, i.col]),
-      [
-        [manifest, 'kind', 1, 1],
-        [manifest, 'knd', 2, 1],
-        [manifest, 'spec.maxReplica', 6, 3],
-      ],
-    );
-    assert.match(
-      issues[1].message,
-      /^unknown key; valid keys here: apiVersion, kind, metadata, spec, status/,
-    );
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+`);
+  assert.deepEqual(
+    issues.map((i) => [i.file, i.field, i.line, i.col]),
+    [
+      [manifest, 'kind', 1, 1],
+      [manifest, 'knd', 2, 1],
+      [manifest, 'spec.maxReplica', 6, 3],
+    ],
+  );
+  assert.match(issues[1].message, /^unknown key; valid keys here: apiVersion, kind, metadata, spec, status/);
+});
+
+test('a manifest of a kind inferscale does not read: its kind, not its spec, is the problem', () => {
+  const { issues } = manifestIssues(`apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: web }
+spec:
+  rules: [{ host: example.com }]
+`);
+  assert.deepEqual(
+    issues.map((i) => i.field),
+    ['kind'],
+  );
+  assert.match(issues[0].message, /not "Ingress"/);
 });
 
 // unknownKeysOfAny on its own, against small schemas: where a candidate takes any key, nothing
@@ -217,7 +232,13 @@ const A = Obj({
 });
 const B = Obj({ type: Type.Literal('b'), opts: Type.Unknown(), extra: Type.Optional(Type.String()) });
 
-const UNKNOWN_KEY_ROWS: { name: string; candidates: TSchema[]; yaml: string; fields: string[] }[] = [
+const UNKNOWN_KEY_ROWS: {
+  name: string;
+  candidates: TSchema[];
+  yaml: string;
+  deep?: boolean;
+  fields: string[];
+}[] = [
   {
     name: 'a key no candidate takes, at the top and inside a list',
     candidates: [A],
@@ -237,6 +258,13 @@ const UNKNOWN_KEY_ROWS: { name: string; candidates: TSchema[]; yaml: string; fie
     fields: ['opts.pp'],
   },
   {
+    name: 'not deep: only the keys of the value itself',
+    candidates: [A],
+    yaml: 'opts: { pp: 1 }\ntypo: 1\nlist: [{ qq: 2 }]\n',
+    deep: false,
+    fields: ['typo'],
+  },
+  {
     name: 'a record: a name matching its pattern is followed, another is unknown',
     candidates: [A],
     yaml: 'labels: { ok: { rr: 1 }, NotOk: { r: 1 } }\n',
@@ -254,7 +282,7 @@ for (const row of UNKNOWN_KEY_ROWS) {
     const parsed = parseScenarioText(row.yaml, 'x.yaml');
     assert.ok(parsed.ok);
     if (!parsed.ok) return;
-    const issues = unknownKeysOfAny(parsed.source, row.candidates, parsed.value);
+    const issues = unknownKeysOfAny(parsed.source, row.candidates, parsed.value, { deep: row.deep });
     assert.deepEqual(
       issues.map((i) => i.field),
       row.fields,
