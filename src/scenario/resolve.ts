@@ -122,7 +122,7 @@ class Resolver {
         // spec of a kind inferscale does not read (an Ingress) is not ours to judge.
         this.issues.push(
           ...unknownKeysOfAny(d.source, Object.values(MANIFEST_SCHEMAS), d.value, {
-            deep: kind === undefined,
+            deep: kind === undefined || kind === null,
           }),
         );
         continue;

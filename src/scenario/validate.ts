@@ -271,10 +271,15 @@ function explainUnion(
       );
       // Without a variant to check against, a key that none of them takes would go unnamed: a
       // misspelt `type` (`typo: exponential`) must be named as well as the missing `type`. With no
-      // `type` the value can only be one of these variants, so keys inside it are checked too;
+      // `type` (missing or empty) the value can only be one of these variants, so keys inside it are checked too;
       // with a `type` we do not know (`kafka`) the keys inside belong to that type, and naming
       // them would give one mistake many issues.
-      out.push(...unknownKeysOfAny(source, [...variants.values()], value, { path, deep: t === undefined }));
+      out.push(
+        ...unknownKeysOfAny(source, [...variants.values()], value, {
+          path,
+          deep: t === undefined || t === null,
+        }),
+      );
     }
     return;
   }

@@ -141,6 +141,22 @@ test('a KEDA trigger without its type: a key that no trigger’s metadata takes 
   assert.match(nested.message, /^unknown key; valid keys here: listName, .*listLength.*, query, threshold/);
 });
 
+test('a KEDA trigger whose type is empty is looked inside as one without a type', () => {
+  const issues = issuesOf(
+    kedaScenario(`        - type:
+          metadata: { listNam: queue_svc }
+`),
+  );
+  const at = 'services.svc.keda.triggers[0]';
+  assert.deepEqual(
+    issues.map((i) => [i.field, i.line, i.col]),
+    [
+      [`${at}.type`, 12, 16],
+      [`${at}.metadata.listNam`, 13, 23],
+    ],
+  );
+});
+
 test('a KEDA trigger of a type we do not know: its own keys are judged, not those inside them', () => {
   // `metadata` may be a kafka trigger's, whose keys are not ours to call misspelt; `metricTyp` is
   // a key no trigger of any type has.
