@@ -30,8 +30,8 @@ import { KnativeConfigAutoscaler, KnativeServiceManifest, kpaFromKnative } from 
 import { meanStartSeconds } from '../autoscale/oracle/plan.js';
 import { resolvePredictive } from './forecast-resolve.js';
 import { fieldName, fileDigest, readManifestFile } from './source.js';
-import { schemaIssues } from './validate.js';
-import type { Static } from '@sinclair/typebox';
+import { schemaIssues, unknownKeysOfAny } from './validate.js';
+import type { Static, TSchema } from '@sinclair/typebox';
 import type {
   CountSchedule,
   Dist,
@@ -43,6 +43,15 @@ import type {
   ServiceConfig,
   StreamGroupConfig,
 } from './types.js';
+
+/** The objects a service's `manifests` file may hold, by their kind. */
+const MANIFEST_SCHEMAS: Readonly<Record<string, TSchema>> = {
+  Deployment: DeploymentManifest,
+  HorizontalPodAutoscaler: HpaManifest,
+  ScaledObject: ScaledObjectManifest,
+  Service: KnativeServiceManifest,
+  ConfigMap: KnativeConfigAutoscaler,
+};
 
 export const DEFAULTS = {
   seed: 1,
@@ -102,21 +111,19 @@ class Resolver {
       const fail: Fail = (p, m, k) => this.issues.push(d.source.issue(p, m, k));
       const kind = (d.value as { kind?: unknown }).kind;
       const schema =
-        kind === 'Deployment'
-          ? DeploymentManifest
-          : kind === 'HorizontalPodAutoscaler'
-            ? HpaManifest
-            : kind === 'ScaledObject'
-              ? ScaledObjectManifest
-              : kind === 'Service'
-                ? KnativeServiceManifest
-                : kind === 'ConfigMap'
-                  ? KnativeConfigAutoscaler
-                  : null;
+        typeof kind === 'string' && Object.hasOwn(MANIFEST_SCHEMAS, kind) ? MANIFEST_SCHEMAS[kind] : null;
       if (!schema) {
         fail(
           ['kind'],
           `inferscale reads Deployment, HorizontalPodAutoscaler, ScaledObject, (Knative) Service and config-autoscaler ConfigMap objects, not ${JSON.stringify(kind ?? null)}`,
+        );
+        // With no kind to check the object against, a key that no kind takes (a misspelt `kind`
+        // among them) is still named; inside its spec only when it has no kind at all, since the
+        // spec of a kind inferscale does not read (an Ingress) is not ours to judge.
+        this.issues.push(
+          ...unknownKeysOfAny(d.source, Object.values(MANIFEST_SCHEMAS), d.value, {
+            deep: kind === undefined || kind === null,
+          }),
         );
         continue;
       }

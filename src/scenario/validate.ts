@@ -270,8 +270,16 @@ function explainUnion(
         ),
       );
       // Without a variant to check against, a key that none of them takes would go unnamed: a
-      // misspelt `type` (`typo: exponential`) must be named as well as the missing `type`.
-      unknownKeysOfUnion(source, [...variants.values()], value as Record<string, unknown>, path, out);
+      // misspelt `type` (`typo: exponential`) must be named as well as the missing `type`. With no
+      // `type` (missing or empty) the value can only be one of these variants, so keys inside it are checked too;
+      // with a `type` we do not know (`kafka`) the keys inside belong to that type, and naming
+      // them would give one mistake many issues.
+      out.push(
+        ...unknownKeysOfAny(source, [...variants.values()], value, {
+          path,
+          deep: t === undefined || t === null,
+        }),
+      );
     }
     return;
   }
@@ -282,6 +290,15 @@ function explainUnion(
       source.issue(
         path,
         `must be a duration (like 5s) or a distribution {type: ${[...variants.keys()].join('|')}, ...}; not ${describeValue(value)}`,
+      ),
+    );
+    return;
+  }
+  if (variants) {
+    out.push(
+      source.issue(
+        path,
+        `must be a mapping {type: ${[...variants.keys()].join('|')}, ...}; not ${describeValue(value)}`,
       ),
     );
     return;
@@ -297,31 +314,95 @@ function explainUnion(
     return;
   }
   out.push(source.issue(path, `has the wrong form: ${describeValue(value)}`));
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    unknownKeysOfUnion(source, anyOf, value as Record<string, unknown>, path, out);
-  }
+  out.push(...unknownKeysOfAny(source, anyOf, value, { path }));
 }
 
 /**
- * The keys of `value` that no object variant of a union takes, each as an unknown key with the keys
- * the variants do take. Nothing when a variant takes any key (no `additionalProperties: false`).
+ * The keys of `value` that none of `candidates` takes, each named as an unknown key with the keys
+ * that some candidate does take; with `deep`, for a key some of them take, the same again inside
+ * its value against what those take there. This is how a value that no single schema can be checked
+ * against (a union whose `type` is missing or misspelt, a manifest of no known kind) still has the
+ * keys nobody reads named: `{typo: redis, metadata: {listNme: q}}` names `typo` and
+ * `metadata.listNme`. Where any candidate takes every key (a loose object, a record of any name,
+ * Type.Unknown), nothing below it is called unknown.
  */
-function unknownKeysOfUnion(
+export function unknownKeysOfAny(
   source: ScenarioSource,
-  anyOf: TSchema[],
-  value: Record<string, unknown>,
+  candidates: readonly TSchema[],
+  value: unknown,
+  { path = [], deep = true }: { path?: PathSegment[]; deep?: boolean } = {},
+): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  collectUnknownKeys(source, candidates, value, path, deep, out);
+  return out;
+}
+
+function collectUnknownKeys(
+  source: ScenarioSource,
+  candidates: readonly TSchema[],
+  value: unknown,
   path: PathSegment[],
+  deep: boolean,
   out: ConfigIssue[],
 ) {
-  const objects = anyOf.filter((v) => (v as { type?: unknown }).type === 'object') as {
-    properties?: Record<string, TSchema>;
-    additionalProperties?: unknown;
-  }[];
-  if (objects.length === 0 || objects.some((v) => v.additionalProperties !== false)) return;
-  const valid = [...new Set(objects.flatMap((v) => Object.keys(v.properties ?? {})))];
-  for (const k of Object.keys(value)) {
-    if (!valid.includes(k)) {
-      out.push(source.issue([...path, k], `unknown key; valid keys here: ${valid.join(', ')}`, true));
-    }
+  const options = candidates.flatMap(membersOf);
+  if (Array.isArray(value)) {
+    const lists = options.filter((c) => (c as { type?: unknown }).type === 'array');
+    const items = lists.map((c) => (c as { items?: TSchema }).items);
+    if (items.length === 0 || items.includes(undefined)) return;
+    value.forEach((v, i) => collectUnknownKeys(source, items as TSchema[], v, [...path, i], deep, out));
+    return;
   }
+  if (value === null || typeof value !== 'object') return;
+  // A schema with no type (Type.Unknown) takes a mapping with any keys.
+  if (options.some((c) => (c as { type?: unknown }).type === undefined)) return;
+  const objects = options.filter((c) => (c as { type?: unknown }).type === 'object') as ObjectSchema[];
+  if (objects.length === 0) return;
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    const takers = objects.map((o) => takerOf(o, k));
+    if (takers.includes(ANY)) continue;
+    const subs = takers.filter((t): t is TSchema => t !== null && t !== ANY);
+    if (subs.length > 0) {
+      if (deep) collectUnknownKeys(source, subs, v, [...path, k], deep, out);
+      continue;
+    }
+    const valid = [...new Set(objects.flatMap((o) => Object.keys(o.properties ?? {})))].filter(
+      (key) => key !== '$schema',
+    );
+    const patterns = [...new Set(objects.flatMap((o) => Object.keys(o.patternProperties ?? {})))];
+    const pattern = patterns.join(' or ');
+    out.push(
+      source.issue(
+        [...path, k],
+        valid.length === 0 && pattern
+          ? `name ${describeValue(k)} is not allowed: a name matches ${pattern}`
+          : `unknown key; valid keys here: ${valid.join(', ')}${pattern ? `, or a name that matches ${pattern}` : ''}`,
+        true,
+      ),
+    );
+  }
+}
+
+interface ObjectSchema {
+  properties?: Record<string, TSchema>;
+  patternProperties?: Record<string, TSchema>;
+  additionalProperties?: boolean | TSchema;
+}
+
+const ANY = Symbol('any value');
+
+/** A union's members, each union among them opened too. */
+function membersOf(schema: TSchema): TSchema[] {
+  const anyOf = (schema as { anyOf?: TSchema[] }).anyOf;
+  return anyOf ? anyOf.flatMap(membersOf) : [schema];
+}
+
+/** The schema an object schema checks key `k` against: null when it refuses the key, ANY when it takes any value. */
+function takerOf(o: ObjectSchema, k: string): TSchema | typeof ANY | null {
+  if (o.properties && Object.hasOwn(o.properties, k)) return o.properties[k];
+  for (const [pattern, sub] of Object.entries(o.patternProperties ?? {})) {
+    if (new RegExp(pattern).test(k)) return sub;
+  }
+  if (o.additionalProperties === false) return null;
+  return typeof o.additionalProperties === 'object' ? o.additionalProperties : ANY;
 }

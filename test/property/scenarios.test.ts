@@ -6,6 +6,9 @@
  *                             min..max; the same seed gives the same rows and events
  *   random mutations       -> a key renamed, a type changed, a number pushed out of range: always
  *                             refused with an issue at the mutated path, never a crash or a default
+ *                             (a renamed key: named as an unknown key at its new name)
+ *   union keys renamed     -> every key of every value a union checks (a distribution's `type`
+ *                             among them), renamed in turn: named as an unknown key too
  *
  * Every case is written as a JSON file and read by the loader the CLI uses. Seeds are fixed
  * (FC_SEED), so a failure replays; `npm run soak` runs the same properties with many more cases.
@@ -20,7 +23,17 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { checkScenarioFile } from '../../src/scenario/load.js';
 import { simulate, type RunEvent, type TimeseriesRow } from '../../src/model/simulate.js';
-import { scenarioArb, mutationArb, applyMutation, type Spec } from '../helpers/arbitraries.js';
+import { ScenarioFile } from '../../src/scenario/schema.js';
+import type { ConfigIssue } from '../../src/errors.js';
+import {
+  scenarioArb,
+  mutationArb,
+  applyMutation,
+  renameOf,
+  unionKeyPaths,
+  type Mutation,
+  type Spec,
+} from '../helpers/arbitraries.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = join(ROOT, 'dist/src/cli/main.js');
@@ -109,25 +122,47 @@ test('the same scenario and seed give the same rows and events, whatever ran bef
   );
 });
 
+/**
+ * The scenario `m` made of `spec` is refused, with an issue at the mutated path; a renamed key is
+ * named itself, as an unknown key (an issue about the key it replaced does not say what to fix).
+ */
+function assertRefusedAt(spec: Spec, m: Mutation) {
+  const r = load(applyMutation(spec, m));
+  assert.ok(!r.ok, `accepted after ${m.kind} at ${m.field}: ${JSON.stringify(m.value)}`);
+  const at = (i: ConfigIssue) =>
+    m.kind === 'rename'
+      ? i.field === m.field && /^unknown key/.test(i.message)
+      : i.field === m.field || i.field.startsWith(`${m.field}.`) || i.field.startsWith(`${m.field}[`);
+  assert.ok(
+    r.issues.some(at),
+    `${m.kind} at ${m.field} not reported there: ${r.issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
+  );
+  for (const i of r.issues) assert.ok(i.line >= 1 && i.col >= 1 && i.message.length > 0);
+}
+
 test('mutations of valid scenarios are refused at the mutated path, never crash, never default', () => {
   fc.assert(
     fc.property(
       scenarioArb.chain((spec) => mutationArb(spec).map((m) => ({ spec, m }))),
-      ({ spec, m }) => {
-        const mutated = applyMutation(spec, m);
-        const r = load(mutated);
-        assert.ok(!r.ok, `accepted after ${m.kind} at ${m.field}: ${JSON.stringify(m.value)}`);
-        assert.ok(
-          r.issues.some(
-            (i) =>
-              i.field === m.field || i.field.startsWith(`${m.field}.`) || i.field.startsWith(`${m.field}[`),
-          ),
-          `${m.kind} at ${m.field} reported elsewhere: ${r.issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
-        );
-        for (const i of r.issues) assert.ok(i.line >= 1 && i.col >= 1 && i.message.length > 0);
-      },
+      ({ spec, m }) => assertRefusedAt(spec, m),
     ),
     { numRuns: RUNS * 3, seed: SEED + 2 },
+  );
+});
+
+test('every key of a value a union checks, its type too, renamed in turn: named as an unknown key', () => {
+  fc.assert(
+    fc.property(scenarioArb, (spec) => {
+      const paths = unionKeyPaths(spec, ScenarioFile);
+      // Every generated scenario has distributions (the timed model's serviceTime, each service's
+      // startupDelay); without them this test would check nothing.
+      assert.ok(
+        paths.some((p) => p[p.length - 1] === 'type'),
+        `no union value found in ${JSON.stringify(spec)}`,
+      );
+      for (const path of paths) assertRefusedAt(spec, renameOf(path));
+    }),
+    { numRuns: Math.max(10, Math.ceil(RUNS / 3)), seed: SEED + 4 },
   );
 });
 
