@@ -227,7 +227,8 @@ export class FluidEngine {
     const budget = capacity + carryIn;
     const whole = budget === Infinity ? waiting : Math.floor(budget + 1e-9);
     const served = Math.min(waiting, whole);
-    const saturated = served === whole && budget !== Infinity;
+    // Saturated: frames are left waiting for capacity (not merely none waiting and none served).
+    const saturated = served < waiting && budget !== Infinity;
     this.capacityCarry[si] = saturated ? Math.max(0, budget - served) : 0;
     // The pods' busy share of the span: all of it while saturated (a frame longer than the tick is
     // served whole in one tick, but the pods worked on it through the ticks before); else what the

@@ -149,6 +149,37 @@ test('frames longer than the tick: the pods stay busy through the ticks between 
   assert.ok(relative(exact.cpuCoreSeconds, approx.cpuCoreSeconds) < 0.02, `${approx.cpuCoreSeconds}`);
 });
 
+test('frames longer than the tick, lightly loaded or idle: the pods are busy only for the work there is', () => {
+  // A count below one frame per tick must not read as saturated when nothing waits: with no frames
+  // the pods used no CPU, and at low load only the frames' work.
+  const base = {
+    duration: '10m',
+    nodePools: { pool: { cores: 2 } },
+    models: { slow: { serviceTime: { type: 'constant', value: '2s' } } },
+    services: {
+      svc: { model: 'slow', replicas: 2, resources: { requests: { cpu: 1 }, limits: { cpu: 1 } } },
+    },
+  };
+  const cases = [
+    { ...base, streams: [] },
+    { ...base, streams: [{ type: 'svc', fps: 0.2, phase: 0 }] },
+    {
+      ...base,
+      models: { quick: { serviceTime: { type: 'constant', value: '150ms' } } },
+      services: { svc: { model: 'quick', replicas: 1 } },
+      streams: [{ type: 'svc', fps: 0.5, phase: 0 }],
+    },
+  ];
+  for (const patch of cases) {
+    const exact = run(patch).result.services[0];
+    const approx = run({ ...patch, engine: { kind: 'fluid' } }).result.services[0];
+    const what = `${JSON.stringify(patch.streams)}: exact ${exact.cpuCoreSeconds}, fluid ${approx.cpuCoreSeconds}`;
+    if (exact.cpuCoreSeconds === 0) assert.equal(approx.cpuCoreSeconds, 0, what);
+    else assert.ok(relative(exact.cpuCoreSeconds, approx.cpuCoreSeconds) < 0.03, what);
+    assert.ok(Math.abs(exact.inferredFrames - approx.inferredFrames) <= 1, what);
+  }
+});
+
 test("the fluid engine's per-step percentiles agree with the exact engine's, step by step on average", () => {
   // A steady service below saturation: 6 replicas, exponential 80 ms frames, 50 FPS, 10 s steps (500
   // frames a step: a step's p99 is then the distribution's, not the largest of a handful of frames).
