@@ -65,16 +65,14 @@ function budgetOption(flag: string, value: number | undefined, fallback: number)
  * tick checked against a --step that overrides the scenario's.
  */
 function withEngine(scenario: Scenario, engine: string | undefined): Scenario {
+  if (engine !== undefined && engine !== 'exact' && engine !== 'fluid')
+    throw optionIssue('--engine', `must be exact or fluid, not ${JSON.stringify(engine)}`);
   let out = scenario;
   if (engine === 'exact' && out.engine) {
     const { engine: _fluid, ...exact } = out;
     out = exact;
-  } else if (engine === 'fluid' && !out.engine) {
-    out = { ...out, engine: { kind: 'fluid', tickUs: defaultFluidTickUs(out.stepUs) } };
-  } else if (engine !== undefined && engine !== 'exact' && engine !== 'fluid') {
-    throw optionIssue('--engine', `must be exact or fluid, not ${JSON.stringify(engine)}`);
-  } else if (out.engine && !out.engine.tickGiven && out.engine.tickUs !== defaultFluidTickUs(out.stepUs)) {
-    // The scenario's default tick was for its own step: it follows a --step that overrides it.
+  } else if ((engine === 'fluid' || out.engine) && !out.engine?.tickGiven) {
+    // The default tick is the step's (a --step may have replaced the scenario's since it resolved).
     out = { ...out, engine: { kind: 'fluid', tickUs: defaultFluidTickUs(out.stepUs) } };
   }
   // Only a --step shorter than the scenario's own tick can do this (the scenario's step cannot).

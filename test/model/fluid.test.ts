@@ -130,18 +130,21 @@ test('a full queue: the fluid engine drops what the replicas cannot serve, as th
   assert.ok(Math.abs(approx.meanQueueWaitSeconds! - 1.6) < 0.1, `wait ${approx.meanQueueWaitSeconds}`);
 });
 
+/** 2 replicas of a 2 s frame (constant), a whole core each, on a 2-core node, for 10 minutes. */
+const SLOW_FRAMES = {
+  duration: '10m',
+  nodePools: { pool: { cores: 2 } },
+  models: { slow: { serviceTime: { type: 'constant', value: '2s' } } },
+  services: {
+    svc: { model: 'slow', replicas: 2, resources: { requests: { cpu: 1 }, limits: { cpu: 1 } } },
+  },
+};
+
 test('frames longer than the tick: the pods stay busy through the ticks between whole frames', () => {
   // 2 replicas of a 2 s frame (constant) on a 2-core node, 10 FPS offered: saturated, 1 frame/s
   // served. A tick serves a whole frame only every 10th tick; the pods are busy in between, so the
   // node's sharing factor must not see them idle (nor more than busy) there.
-  const patch = {
-    duration: '10m',
-    nodePools: { pool: { cores: 2 } },
-    models: { slow: { serviceTime: { type: 'constant', value: '2s' } } },
-    services: {
-      svc: { model: 'slow', replicas: 2, resources: { requests: { cpu: 1 }, limits: { cpu: 1 } } },
-    },
-  };
+  const patch = SLOW_FRAMES;
   const exact = run(patch).result.services[0];
   const approx = run({ ...patch, engine: { kind: 'fluid' } }).result.services[0];
   assert.ok(exact.inferredFrames > 590, `exact ${exact.inferredFrames}`);
@@ -152,14 +155,7 @@ test('frames longer than the tick: the pods stay busy through the ticks between 
 test('frames longer than the tick, lightly loaded or idle: the pods are busy only for the work there is', () => {
   // A count below one frame per tick must not read as saturated when nothing waits: with no frames
   // the pods used no CPU, and at low load only the frames' work.
-  const base = {
-    duration: '10m',
-    nodePools: { pool: { cores: 2 } },
-    models: { slow: { serviceTime: { type: 'constant', value: '2s' } } },
-    services: {
-      svc: { model: 'slow', replicas: 2, resources: { requests: { cpu: 1 }, limits: { cpu: 1 } } },
-    },
-  };
+  const base = SLOW_FRAMES;
   const cases = [
     { ...base, streams: [] },
     { ...base, streams: [{ type: 'svc', fps: 0.2, phase: 0 }] },
