@@ -15,8 +15,70 @@
  * the heap entry points to and is read only when the event is popped. A pop is deferred: the popped
  * root stays in place until the next operation, and when that is a push (a handler scheduling its
  * successor, the common case) the new entry replaces the root with a single sift-down.
+ *
+ * Lanes: most of a big run's events are pushed in time order by those who push them — a camera's
+ * next frame one period after this one, every camera of a group with the same period; a poll one
+ * interval after now; a Poisson group's single pending arrival. Such an event does not need the heap:
+ * `pushLane` appends it to a FIFO lane when it sorts at or after the lane's last entry, and falls back
+ * to the heap when it does not. `pop` takes the least of the heap's root and the lanes' heads. Lane
+ * entries draw their sequence numbers from the same counter as heap entries, so the order of pops
+ * is exactly the heap-only order: a lane changes the cost of an event, never when it runs.
  */
 export const MAX_TIME_US = 2 ** 49;
+
+/** Lanes at most: `pop` looks at every lane's head, so a few are cheap and many are not. */
+export const MAX_LANES = 8;
+
+/** A FIFO of events in (key, sequence) order, in a growable ring of typed arrays. */
+class Lane {
+  key: Float64Array;
+  seq: Float64Array;
+  kind: Int32Array;
+  a: Int32Array;
+  b: Int32Array;
+  mask: number;
+  head = 0;
+  len = 0;
+  /** The key of the last entry appended (the lane's tail). */
+  tailKey = -Infinity;
+
+  constructor(capacity: number) {
+    this.key = new Float64Array(capacity);
+    this.seq = new Float64Array(capacity);
+    this.kind = new Int32Array(capacity);
+    this.a = new Int32Array(capacity);
+    this.b = new Int32Array(capacity);
+    this.mask = capacity - 1;
+  }
+
+  append(key: number, seq: number, kind: number, a: number, b: number): void {
+    if (this.len === this.key.length) this.grow();
+    const i = (this.head + this.len) & this.mask;
+    this.key[i] = key;
+    this.seq[i] = seq;
+    this.kind[i] = kind;
+    this.a[i] = a;
+    this.b[i] = b;
+    this.len++;
+    this.tailKey = key;
+  }
+
+  private grow(): void {
+    const old = this.key.length;
+    const c = old * 2;
+    const move = <T extends Float64Array | Int32Array>(x: T, y: T): T => {
+      for (let i = 0; i < this.len; i++) y[i] = x[(this.head + i) & this.mask];
+      return y;
+    };
+    this.key = move(this.key, new Float64Array(c));
+    this.seq = move(this.seq, new Float64Array(c));
+    this.kind = move(this.kind, new Int32Array(c));
+    this.a = move(this.a, new Int32Array(c));
+    this.b = move(this.b, new Int32Array(c));
+    this.mask = c - 1;
+    this.head = 0;
+  }
+}
 
 export class EventHeap {
   /** In heap order: the packed key, the sequence number and the payload's slot of each entry. */
@@ -33,6 +95,7 @@ export class EventHeap {
   private nextSeq = 0;
   /** The root was popped but not yet removed. */
   private hole = false;
+  private readonly lanes: Lane[] = [];
 
   /** Fields of the event most recently removed by `pop()`. */
   timeUs = 0;
@@ -53,13 +116,37 @@ export class EventHeap {
   }
 
   get size(): number {
-    return this.hole ? this.n - 1 : this.n;
+    let size = this.hole ? this.n - 1 : this.n;
+    for (const lane of this.lanes) size += lane.len;
+    return size;
   }
 
   /** Time of the next event, or Infinity when the heap is empty. */
   peekTime(): number {
     if (this.hole) this.removeRoot();
-    return this.n > 0 ? Math.floor(this.hKey[0] / 16) : Infinity;
+    let key = this.n > 0 ? this.hKey[0] : Infinity;
+    for (const lane of this.lanes) if (lane.len > 0 && lane.key[lane.head] < key) key = lane.key[lane.head];
+    return key === Infinity ? Infinity : Math.floor(key / 16);
+  }
+
+  /**
+   * A new lane for events its user pushes in nondecreasing time order (see the class comment), or
+   * -1 when MAX_LANES exist; `pushLane` to -1 is a plain `push`.
+   */
+  addLane(): number {
+    if (this.lanes.length >= MAX_LANES) return -1;
+    this.lanes.push(new Lane(16));
+    return this.lanes.length - 1;
+  }
+
+  /** Pushes onto the lane when the event sorts after the lane's last entry, else onto the heap. */
+  pushLane(lane: number, timeUs: number, priority: number, kind: number, a: number, b: number): void {
+    const key = timeUs * 16 + priority;
+    if (lane < 0) return this.push(timeUs, priority, kind, a, b);
+    const l = this.lanes[lane];
+    // Equal keys append too: the new entry's sequence number is the greatest so far.
+    if (l.len > 0 && key < l.tailKey) return this.push(timeUs, priority, kind, a, b);
+    l.append(key, this.nextSeq++, kind, a, b);
   }
 
   push(timeUs: number, priority: number, kind: number, a: number, b: number): void {
@@ -81,9 +168,38 @@ export class EventHeap {
   /** Removes the first event and exposes it through `timeUs`, `eventKind`, `a` and `b`. */
   pop(): boolean {
     if (this.hole) this.removeRoot();
+    // The least of the heap's root and the lanes' heads.
+    let key = Infinity;
+    let seq = 0;
+    if (this.n > 0) {
+      key = this.hKey[0];
+      seq = this.hSeq[0];
+    }
+    let from: Lane | null = null;
+    const lanes = this.lanes;
+    for (let i = 0; i < lanes.length; i++) {
+      const l = lanes[i];
+      if (l.len === 0) continue;
+      const k = l.key[l.head];
+      if (k < key || (k === key && l.seq[l.head] < seq)) {
+        key = k;
+        seq = l.seq[l.head];
+        from = l;
+      }
+    }
+    if (from !== null) {
+      const h = from.head;
+      this.timeUs = Math.floor(key / 16);
+      this.eventKind = from.kind[h];
+      this.a = from.a[h];
+      this.b = from.b[h];
+      from.head = (h + 1) & from.mask;
+      from.len--;
+      return true;
+    }
     if (this.n === 0) return false;
     const top = this.hSlot[0];
-    this.timeUs = Math.floor(this.hKey[0] / 16);
+    this.timeUs = Math.floor(key / 16);
     this.eventKind = this.kind[top];
     this.a = this.opA[top];
     this.b = this.opB[top];

@@ -68,12 +68,18 @@ export class NodeState {
   /** The fluid engine: busy threads (fractional) in its last tick, and the sharing factor they give. */
   fluidBusyThreads = 0;
   fluidFactor = 1;
+  /** The pool's cores and background cores, as fields of the node (read on every frame). */
+  readonly cores: number;
+  readonly backgroundCores: number;
   constructor(
     readonly pool: NodePoolConfig,
     readonly poolState: PoolState,
     readonly name: string,
     readonly cpu: CpuTypeEntry,
-  ) {}
+  ) {
+    this.cores = pool.cores;
+    this.backgroundCores = pool.backgroundCores;
+  }
 
   addBusy(pod: Pod): void {
     pod.busyIndex = this.busyPods.length;
@@ -166,6 +172,8 @@ export class ServiceState {
   readonly pollWakeup: boolean;
   readonly pollIntervalUs: number;
   readonly reportIntervalUs: number;
+  /** The heap lane of this service's polls (world.ts, assignLanes), or -1 for the heap itself. */
+  pollLane = -1;
   // Run totals.
   offered = 0;
   inferred = 0;
@@ -264,6 +272,14 @@ export class GroupState {
   active = 0;
   epoch = 0;
   readonly periodUs: number;
+  /**
+   * The period when 1e6 / fps is a whole number of µs (25 FPS: 40,000), else 0: then the k-th
+   * frame's offset round(k 1e6 / fps) is exactly k x period, without a division per frame.
+   */
+  readonly wholePeriodUs: number;
+  readonly jitterUs: number;
+  /** The heap lane of this group's arrivals (world.ts, assignLanes), or -1 for the heap itself. */
+  lane = -1;
   constructor(
     readonly index: number,
     readonly cfg: StreamGroupConfig,
@@ -271,6 +287,8 @@ export class GroupState {
     readonly rng: RandomStream,
   ) {
     this.periodUs = 1e6 / cfg.fps;
+    this.wholePeriodUs = Number.isInteger(cfg.fps) && 1e6 % cfg.fps === 0 ? 1e6 / cfg.fps : 0;
+    this.jitterUs = cfg.jitterUs;
   }
 }
 
@@ -312,6 +330,36 @@ export class World {
       (g, i) => new GroupState(i, g, byName.get(g.type)!, randomStream(seed, `streams:${i}:${g.name}`)),
     );
     this.fluid = scenario.engine ? new FluidEngine(this, scenario.engine.tickUs) : null;
+    if (!this.fluid) this.assignLanes();
+  }
+
+  /**
+   * Gives the events that are pushed in time order a heap lane (engine/heap.ts), while lanes last:
+   * periodic frames, one lane per period (every camera of every group with that period appends:
+   * its next frame is one period after the one that ran, so after all pending frames); a Poisson
+   * group's or a trace's arrivals, one lane each; and polls, one lane per interval. A lane decides
+   * only what an event costs, never when it runs.
+   */
+  private assignLanes(): void {
+    const byPeriod = new Map<number, number>();
+    for (const g of this.groups) {
+      if (g.cfg.arrivals !== 'periodic') continue;
+      if (!byPeriod.has(g.periodUs)) byPeriod.set(g.periodUs, this.heap.addLane());
+      g.lane = byPeriod.get(g.periodUs)!;
+    }
+    for (const g of this.groups) if (g.cfg.arrivals !== 'periodic') g.lane = this.heap.addLane();
+    const byInterval = new Map<number, number>();
+    for (const svc of this.services) {
+      if (!svc.pollWakeup) continue;
+      if (!byInterval.has(svc.pollIntervalUs)) byInterval.set(svc.pollIntervalUs, this.heap.addLane());
+      svc.pollLane = byInterval.get(svc.pollIntervalUs)!;
+    }
+  }
+
+  /** `schedule` on a lane. */
+  private scheduleLane(lane: number, timeUs: number, kind: Ev, a: number, b: number): void {
+    if (timeUs > this.endUs) return;
+    this.heap.pushLane(lane, timeUs, PRIORITY[kind], kind, a, b);
   }
 
   emit(service: ServiceState | null, event: string, detail: string): void {
@@ -334,7 +382,7 @@ export class World {
     for (const g of this.groups) {
       if (g.cfg.arrivals !== 'trace') this.applyCount(g, 0);
       else if (g.cfg.arrivalTimesUs!.length > 0 && !this.fluid)
-        this.schedule(g.cfg.arrivalTimesUs![0], Ev.TraceFrame, g.index, 0);
+        this.scheduleLane(g.lane, g.cfg.arrivalTimesUs![0], Ev.TraceFrame, g.index, 0);
     }
     this.fluid?.start();
     startPipeline(this);
@@ -441,10 +489,10 @@ export class World {
   private scheduleNextFrame(s: Stream): void {
     const g = s.group;
     // The k-th frame from k, never by adding intervals, so nothing drifts (DESIGN.md, Time).
-    let t = s.startUs + Math.round((s.k * 1e6) / g.cfg.fps);
-    if (g.cfg.jitterUs > 0) t += Math.round((2 * g.rng.next() - 1) * g.cfg.jitterUs);
+    let t = s.startUs + (g.wholePeriodUs > 0 ? s.k * g.wholePeriodUs : Math.round((s.k * 1e6) / g.cfg.fps));
+    if (g.jitterUs > 0) t += Math.round((2 * g.rng.next() - 1) * g.jitterUs);
     if (t < this.now) t = this.now;
-    if (t <= this.endUs) this.heap.push(t, PRIORITY_PERIODIC, Ev.PeriodicFrame, s.id, s.epoch);
+    if (t <= this.endUs) this.heap.pushLane(g.lane, t, PRIORITY_PERIODIC, Ev.PeriodicFrame, s.id, s.epoch);
   }
 
   private onPeriodicFrame(id: number, epoch: number): void {
@@ -458,7 +506,7 @@ export class World {
   private schedulePoisson(g: GroupState): void {
     const rate = g.active * g.cfg.ratePerStream;
     const t = this.now + Math.round((-Math.log(g.rng.next()) / rate) * 1e6);
-    if (t <= this.endUs) this.heap.push(t, PRIORITY_POISSON, Ev.PoissonFrame, g.index, g.epoch);
+    if (t <= this.endUs) this.heap.pushLane(g.lane, t, PRIORITY_POISSON, Ev.PoissonFrame, g.index, g.epoch);
   }
 
   private onPoissonFrame(gi: number, epoch: number): void {
@@ -472,7 +520,7 @@ export class World {
   private onTraceFrame(gi: number, k: number): void {
     const g = this.groups[gi];
     const times = g.cfg.arrivalTimesUs!;
-    if (k + 1 < times.length) this.schedule(times[k + 1], Ev.TraceFrame, gi, k + 1);
+    if (k + 1 < times.length) this.scheduleLane(g.lane, times[k + 1], Ev.TraceFrame, gi, k + 1);
     this.arrive(g.service);
   }
 
@@ -571,7 +619,7 @@ export class World {
    */
   private changeBusy(node: NodeState, delta: number): boolean {
     node.busyThreads += delta;
-    const f = contentionFactor(node.pool.cores, node.busyThreads, node.pool.backgroundCores);
+    const f = contentionFactor(node.cores, node.busyThreads, node.backgroundCores);
     if (f === node.factor) return false;
     node.factor = f;
     return true;
@@ -664,7 +712,7 @@ export class World {
     pod.idleVersion++;
     pod.idleSinceUs = this.now;
     if (svc.pollWakeup) {
-      this.schedule(this.now + svc.pollIntervalUs, Ev.Poll, pod.id, pod.idleVersion);
+      this.scheduleLane(svc.pollLane, this.now + svc.pollIntervalUs, Ev.Poll, pod.id, pod.idleVersion);
     } else {
       svc.idle.push(pod);
       // One idle-report timer per pod at most: a timer per idle spell would fill the heap with
@@ -692,7 +740,8 @@ export class World {
       pod.emptyPolls = 0;
       this.idleReport(pod);
     }
-    this.schedule(this.now + pod.service.pollIntervalUs, Ev.Poll, pod.id, version);
+    const svc = pod.service;
+    this.scheduleLane(svc.pollLane, this.now + svc.pollIntervalUs, Ev.Poll, pod.id, version);
   }
 
   private onIdleReport(id: number): void {
