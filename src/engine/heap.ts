@@ -26,7 +26,7 @@
  */
 export const MAX_TIME_US = 2 ** 49;
 
-/** Lanes at most: `pop` looks at every lane's head, so a few are cheap and many are not. */
+/** Lanes at most: a pop from a lane looks at every lane's head, so a few are cheap and many are not. */
 export const MAX_LANES = 8;
 
 /** A FIFO of events in (key, sequence) order, in a growable ring of typed arrays. */
@@ -96,6 +96,13 @@ export class EventHeap {
   /** The root was popped but not yet removed. */
   private hole = false;
   private readonly lanes: Lane[] = [];
+  /** Each lane's head (key, sequence); Infinity for an empty lane. Flat, so a scan reads one array. */
+  private readonly laneHeadKey = new Float64Array(MAX_LANES).fill(Infinity);
+  private readonly laneHeadSeq = new Float64Array(MAX_LANES);
+  /** The lane whose head is least (-1: every lane is empty), and that head: what `pop` compares. */
+  private best = -1;
+  private bestKey = Infinity;
+  private bestSeq = 0;
 
   /** Fields of the event most recently removed by `pop()`. */
   timeUs = 0;
@@ -124,8 +131,7 @@ export class EventHeap {
   /** Time of the next event, or Infinity when the heap is empty. */
   peekTime(): number {
     if (this.hole) this.removeRoot();
-    let key = this.n > 0 ? this.hKey[0] : Infinity;
-    for (const lane of this.lanes) if (lane.len > 0 && lane.key[lane.head] < key) key = lane.key[lane.head];
+    const key = Math.min(this.n > 0 ? this.hKey[0] : Infinity, this.bestKey);
     return key === Infinity ? Infinity : Math.floor(key / 16);
   }
 
@@ -146,7 +152,45 @@ export class EventHeap {
     const l = this.lanes[lane];
     // Equal keys append too: the new entry's sequence number is the greatest so far.
     if (l.len > 0 && key < l.tailKey) return this.push(timeUs, priority, kind, a, b);
-    l.append(key, this.nextSeq++, kind, a, b);
+    const seq = this.nextSeq++;
+    l.append(key, seq, kind, a, b);
+    if (l.len === 1) {
+      // A new head; it is the least of all heads if it sorts before the best (its sequence number is
+      // the greatest, so an equal key does not).
+      this.laneHeadKey[lane] = key;
+      this.laneHeadSeq[lane] = seq;
+      if (key < this.bestKey) {
+        this.best = lane;
+        this.bestKey = key;
+        this.bestSeq = seq;
+      }
+    }
+  }
+
+  /** After the best lane's head was taken: its new head, and the least head again. */
+  private nextBest(): void {
+    const lane = this.best;
+    const l = this.lanes[lane];
+    if (l.len > 0) {
+      this.laneHeadKey[lane] = l.key[l.head];
+      this.laneHeadSeq[lane] = l.seq[l.head];
+    } else this.laneHeadKey[lane] = Infinity;
+    const keys = this.laneHeadKey;
+    const seqs = this.laneHeadSeq;
+    let best = -1;
+    let key = Infinity;
+    let seq = 0;
+    for (let i = 0; i < this.lanes.length; i++) {
+      const k = keys[i];
+      if (k < key || (k === key && k !== Infinity && seqs[i] < seq)) {
+        best = i;
+        key = k;
+        seq = seqs[i];
+      }
+    }
+    this.best = best;
+    this.bestKey = key;
+    this.bestSeq = seq;
   }
 
   push(timeUs: number, priority: number, kind: number, a: number, b: number): void {
@@ -168,33 +212,24 @@ export class EventHeap {
   /** Removes the first event and exposes it through `timeUs`, `eventKind`, `a` and `b`. */
   pop(): boolean {
     if (this.hole) this.removeRoot();
-    // The least of the heap's root and the lanes' heads.
+    // The least of the heap's root and the best lane's head.
     let key = Infinity;
     let seq = 0;
     if (this.n > 0) {
       key = this.hKey[0];
       seq = this.hSeq[0];
     }
-    let from: Lane | null = null;
-    const lanes = this.lanes;
-    for (let i = 0; i < lanes.length; i++) {
-      const l = lanes[i];
-      if (l.len === 0) continue;
-      const k = l.key[l.head];
-      if (k < key || (k === key && l.seq[l.head] < seq)) {
-        key = k;
-        seq = l.seq[l.head];
-        from = l;
-      }
-    }
-    if (from !== null) {
-      const h = from.head;
-      this.timeUs = Math.floor(key / 16);
-      this.eventKind = from.kind[h];
-      this.a = from.a[h];
-      this.b = from.b[h];
-      from.head = (h + 1) & from.mask;
-      from.len--;
+    const bestKey = this.bestKey;
+    if (bestKey < key || (bestKey === key && bestKey !== Infinity && this.bestSeq < seq)) {
+      const l = this.lanes[this.best];
+      const h = l.head;
+      this.timeUs = Math.floor(bestKey / 16);
+      this.eventKind = l.kind[h];
+      this.a = l.a[h];
+      this.b = l.b[h];
+      l.head = (h + 1) & l.mask;
+      l.len--;
+      this.nextBest();
       return true;
     }
     if (this.n === 0) return false;
