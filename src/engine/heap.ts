@@ -104,13 +104,19 @@ export class EventHeap {
   private bestKey = Infinity;
   private bestSeq = 0;
 
-  /** Fields of the event most recently removed by `pop()`. */
-  timeUs = 0;
+  /**
+   * Fields of the event most recently removed by `pop()`. timeUs is declared 0.5, a double, and set
+   * to 0 in the constructor: times pass V8's small integers after 35.8 simulated minutes, and a field
+   * that changes representation then costs every function that reads it a deoptimization (see
+   * AS_DOUBLE in model/world.ts).
+   */
+  timeUs = 0.5;
   eventKind = 0;
   a = 0;
   b = 0;
 
   constructor(initialCapacity = 64) {
+    this.timeUs = 0;
     const c = Math.max(4, initialCapacity);
     this.hKey = new Float64Array(c);
     this.hSeq = new Float64Array(c);

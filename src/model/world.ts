@@ -33,6 +33,18 @@ const PRIORITY_POISSON = PRIORITY[Ev.PoissonFrame];
 /** Taken entries at the head of a notify idle list below which it is not worth compacting. */
 const IDLE_COMPACT_MIN = 16;
 
+/**
+ * The first value of a field that holds µs times or sums of them. Times pass 2^31 µs after 35.8
+ * simulated minutes, beyond V8's small integers: a field that had held only small integers until
+ * then changes representation there, the objects' hidden classes are deprecated and the functions
+ * compiled against them are thrown away and compiled again, and the code that follows was measured
+ * 5-10% slower for the rest of the run than code that saw doubles from the start (seed demo and
+ * M/M/c/K, 60,000 s, user CPU). So such a field is declared with this non-integer value, which makes
+ * it a double field from its object's creation, and set to its real first value in the constructor;
+ * nothing ever reads the 0.5.
+ */
+export const AS_DOUBLE = 0.5;
+
 export const enum Phase {
   Pending = 0,
   Starting = 1,
@@ -53,11 +65,14 @@ export class PoolState {
   /** CPU requested by the pods bound to the pool's nodes. */
   allocatedCpu = 0;
   /** Core-µs the pool's pods used in the current step. */
-  stepCpuCoreUs = 0;
+  stepCpuCoreUs = AS_DOUBLE;
   constructor(
     readonly cfg: NodePoolConfig,
     readonly index: number,
-  ) {}
+  ) {
+    // The real first values of the fields declared AS_DOUBLE.
+    this.stepCpuCoreUs = 0;
+  }
 }
 
 export class NodeState {
@@ -100,19 +115,19 @@ export class Pod {
   phase: Phase = Phase.Pending;
   node: NodeState | null = null;
   /** When the pod was bound to a node (Kubernetes' status.startTime). */
-  scheduledUs = -1;
+  scheduledUs = AS_DOUBLE;
   /** When the pod can serve: its containers run and its model is loaded. */
-  readyUs = -1;
+  readyUs = AS_DOUBLE;
   /** When Kubernetes reports it Ready (with a probe: the first probe after readyUs). */
   k8sReadyUs = Infinity;
-  goneUs = -1;
+  goneUs = AS_DOUBLE;
   // metrics-server: the last two CPU samples (cumulative core-µs, at time µs).
-  msPrevCpu = -1;
-  msPrevUs = -1;
-  msLastCpu = -1;
-  msLastUs = -1;
+  msPrevCpu = AS_DOUBLE;
+  msPrevUs = AS_DOUBLE;
+  msLastCpu = AS_DOUBLE;
+  msLastUs = AS_DOUBLE;
   // Prometheus: the latest scrape of this pod's gauges.
-  promUs = -1;
+  promUs = AS_DOUBLE;
   promInfer = 0;
   promDrop = 0;
   promRatio = 0;
@@ -120,36 +135,53 @@ export class Pod {
   busy = false;
   batchArrivals: Float64Array;
   batchCount = 0;
-  workRemainingUs = 0;
+  workRemainingUs = AS_DOUBLE;
   rate = 1;
-  lastRateUs = 0;
+  lastRateUs = AS_DOUBLE;
   workVersion = 0;
   busyIndex = -1;
   /** Base frame time at full speed on this pod's node, µs (when the model has no serviceTime). */
-  frameUs = 0;
+  frameUs = AS_DOUBLE;
   cfs = 1;
   // Idle: polls (poll wake-up) or the idle list (notify wake-up).
   idleVersion = 0;
-  idleSinceUs = 0;
+  idleSinceUs = AS_DOUBLE;
   idleTimerPending = false;
   emptyPolls = 0;
   // The seed's per-replica gauges (reference/seed/original-system.md, Metrics).
   framesSinceReport = 0;
   dropsSinceReport = 0;
-  lastReportUs = 0;
+  lastReportUs = AS_DOUBLE;
   maxInferFps = 0;
   reported = false;
   inferFps = 0;
   dropFps = 0;
   scaleRatio = 0;
-  cpuCoreUs = 0;
+  cpuCoreUs = AS_DOUBLE;
+  readonly createdUs: number = AS_DOUBLE;
   constructor(
     readonly id: number,
     readonly service: ServiceState,
     readonly ordinal: number,
-    readonly createdUs: number,
+    createdUs: number,
   ) {
+    this.createdUs = createdUs;
     this.batchArrivals = new Float64Array(service.cfg.batchSize);
+    // The real first values of the fields declared AS_DOUBLE.
+    this.scheduledUs = -1;
+    this.readyUs = -1;
+    this.goneUs = -1;
+    this.msPrevCpu = -1;
+    this.msPrevUs = -1;
+    this.msLastCpu = -1;
+    this.msLastUs = -1;
+    this.promUs = -1;
+    this.workRemainingUs = 0;
+    this.lastRateUs = 0;
+    this.frameUs = 0;
+    this.idleSinceUs = 0;
+    this.lastReportUs = 0;
+    this.cpuCoreUs = 0;
   }
 }
 
@@ -179,24 +211,24 @@ export class ServiceState {
   inferred = 0;
   dropped = 0;
   inService = 0;
-  waitSumUs = 0;
+  waitSumUs = AS_DOUBLE;
   waitCount = 0;
   readonly latency = new LatencyHistogram();
-  replicaUs = 0;
+  replicaUs = AS_DOUBLE;
   maxReplicas = 0;
-  lastReplicaChangeUs = 0;
+  lastReplicaChangeUs = AS_DOUBLE;
   liveCount = 0;
   // Current step.
   stepOffered = 0;
   stepInferred = 0;
   stepDropped = 0;
-  stepCpuCoreUs = 0;
+  stepCpuCoreUs = AS_DOUBLE;
   readonly stepLatency = new LatencyHistogram();
   nextOrdinal = 0;
   /** Changes of the desired replica count. */
   scaleEvents = 0;
   /** Time in steps that broke the scenario's SLO, µs. */
-  sloViolationUs = 0;
+  sloViolationUs = AS_DOUBLE;
   /** Frames dropped in steps that ended with fewer Ready pods than desired (a scale-up under way). */
   droppedWhileScalingUp = 0;
   /**
@@ -205,17 +237,17 @@ export class ServiceState {
    */
   desiredWithoutStabilization: number | null = null;
   /** Replica-µs the scale-down stabilization window alone kept (see accountReplicas). */
-  heldByStabilizationUs = 0;
+  heldByStabilizationUs = AS_DOUBLE;
   /**
    * Frames in flight (queued + in service) integrated over time, frame-µs, up to inflightSinceUs:
    * what Knative's queue-proxy averages as concurrency. Updated before every change of the count.
    */
-  inflightAreaUs = 0;
-  inflightSinceUs = 0;
+  inflightAreaUs = AS_DOUBLE;
+  inflightSinceUs = AS_DOUBLE;
   /** A KPA's last per-second scrape: when, the in-flight area and the frames offered then. */
   scrapeMark: { atUs: number; areaUs: number; offered: number; ticks: number } | null = null;
   // Prometheus: the latest scrape of the queue length.
-  promQueueUs = -1;
+  promQueueUs = AS_DOUBLE;
   promQueue = 0;
   /** When Prometheus first stored each metric of this service (for the adapter's discovery). */
   readonly firstSeenUs = new Map<string, number>();
@@ -234,6 +266,16 @@ export class ServiceState {
     seed: number,
     readonly model: Scenario['models'][string],
   ) {
+    // The real first values of the fields declared AS_DOUBLE.
+    this.waitSumUs = 0;
+    this.replicaUs = 0;
+    this.lastReplicaChangeUs = 0;
+    this.stepCpuCoreUs = 0;
+    this.sloViolationUs = 0;
+    this.heldByStabilizationUs = 0;
+    this.inflightAreaUs = 0;
+    this.inflightSinceUs = 0;
+    this.promQueueUs = -1;
     this.queue = new FrameQueue(Math.min(cfg.queueCapacity + 1, 1 << 16));
     this.desired = cfg.replicas;
     this.batchSize = cfg.batchSize;
@@ -258,13 +300,16 @@ export class ServiceState {
 class Stream {
   epoch = 0;
   active = false;
-  startUs = 0;
+  startUs = AS_DOUBLE;
   k = 0;
   constructor(
     readonly id: number,
     readonly group: GroupState,
     readonly indexInGroup: number,
-  ) {}
+  ) {
+    // The real first values of the fields declared AS_DOUBLE.
+    this.startUs = 0;
+  }
 }
 
 export class GroupState {
@@ -308,7 +353,7 @@ export class World {
   readonly hpaConfig: ControllerConfig;
   /** The fluid engine when the scenario asks for it; null for the exact engine (the default). */
   readonly fluid: FluidEngine | null;
-  now = 0;
+  now = AS_DOUBLE;
 
   constructor(
     readonly scenario: Scenario,
@@ -316,6 +361,7 @@ export class World {
     readonly endUs: number,
     private readonly sink: WorldSink,
   ) {
+    this.now = 0; // declared AS_DOUBLE
     this.pools = scenario.nodePools.map((pool, i) => new PoolState(pool, i));
     for (const state of this.pools) {
       const pool = state.cfg;
