@@ -240,9 +240,12 @@ export class ServiceState {
   heldByStabilizationUs = AS_DOUBLE;
   /**
    * Frames in flight (queued + in service) integrated over time, frame-µs, up to inflightSinceUs:
-   * what Knative's queue-proxy averages as concurrency. Updated before every change of the count.
+   * what Knative's queue-proxy averages as concurrency. Updated before every change of the count, in a
+   * service with a KPA only (tracksInflight).
    */
   inflightAreaUs = AS_DOUBLE;
+  /** Only a KPA reads the in-flight area: other services skip it (two updates per frame). */
+  readonly tracksInflight: boolean;
   inflightSinceUs = AS_DOUBLE;
   /** A KPA's last per-second scrape: when, the in-flight area and the frames offered then. */
   scrapeMark: { atUs: number; areaUs: number; offered: number; ticks: number } | null = null;
@@ -286,6 +289,7 @@ export class ServiceState {
     this.pollWakeup = cfg.wakeup === 'poll';
     this.pollIntervalUs = cfg.pollIntervalUs;
     this.reportIntervalUs = cfg.reportIntervalUs;
+    this.tracksInflight = cfg.autoscaler?.policy === 'kpa';
     this.workSampler = model.serviceTime
       ? sampler(model.serviceTime, randomStream(seed, `service:${cfg.name}:work`))
       : null;
@@ -972,6 +976,7 @@ export class World {
 
 /** Brings the service's in-flight area up to `now`, before its in-flight count changes. */
 export function touchInflight(svc: ServiceState, now: number): void {
+  if (!svc.tracksInflight) return;
   svc.inflightAreaUs += (now - svc.inflightSinceUs) * (svc.queue.length + svc.inService);
   svc.inflightSinceUs = now;
 }
