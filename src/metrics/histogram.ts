@@ -127,6 +127,34 @@ export class LatencyHistogram {
     if (other.hi > this.hi) this.hi = other.hi;
   }
 
+  /**
+   * merge(other) then other.clear(), in one pass over other's non-empty blocks: a run's histogram
+   * takes each step's at the step's end instead of every value twice as it comes. Sums of whole
+   * counts are exact, so the result is the one of adding each value to both.
+   */
+  absorb(other: LatencyHistogram): void {
+    if (other.hi < 0) return;
+    const counts = this.counts;
+    const from = other.counts;
+    for (let b = other.lo >> BLOCK_SHIFT; b <= other.hi >> BLOCK_SHIFT; b++) {
+      const sum = other.blocks[b];
+      if (sum === 0) continue;
+      this.blocks[b] += sum;
+      other.blocks[b] = 0;
+      const end = Math.min((b + 1) << BLOCK_SHIFT, other.hi + 1);
+      for (let i = Math.max(b << BLOCK_SHIFT, other.lo); i < end; i++) {
+        counts[i] += from[i];
+        from[i] = 0;
+      }
+    }
+    this.total += other.total;
+    if (other.lo < this.lo) this.lo = other.lo;
+    if (other.hi > this.hi) this.hi = other.hi;
+    other.total = 0;
+    other.lo = BUCKETS;
+    other.hi = -1;
+  }
+
   /** The q-quantile in µs (0 < q <= 1), or NaN when empty. */
   quantileUs(q: number): number {
     if (this.total === 0) return NaN;

@@ -701,9 +701,8 @@ export class World {
     const n = pod.batchCount;
     touchInflight(svc, now);
     for (let i = 0; i < n; i++) {
-      const bucket = LatencyHistogram.bucketOf(now - pod.batchArrivals[i]);
-      svc.latency.addBucket(bucket);
-      svc.stepLatency.addBucket(bucket);
+      // The step's histogram only: the run's takes it whole at the step's end (simulate.ts, sample).
+      svc.stepLatency.addBucket(LatencyHistogram.bucketOf(now - pod.batchArrivals[i]));
     }
     svc.inferred += n;
     svc.stepInferred += n;

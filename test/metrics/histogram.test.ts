@@ -107,3 +107,36 @@ test('bucketOf gives floor(log(us) / log(1.01)) for every whole µs it looks up 
   for (const us of [-1, 0.5, 2 ** 32 - 1, 2 ** 32, 2 ** 40, 1e13]) check(us);
   assert.ok(checked > 6_000_000);
 });
+
+test('absorb equals merge then clear, and leaves the absorbed histogram empty and reusable', () => {
+  const rng = randomStream(5, 'absorb');
+  const run = new LatencyHistogram();
+  const ref = new LatencyHistogram();
+  const step = new LatencyHistogram();
+  const refStep = new LatencyHistogram();
+  for (let s = 0; s < 50; s++) {
+    // Steps of different spreads: some empty, some in one block, some over many.
+    const n = s % 7 === 0 ? 0 : Math.floor(rng.next() * 400);
+    const spread = 1 + rng.next() * 6;
+    for (let i = 0; i < n; i++) {
+      const us = Math.round(10 ** (1 + rng.next() * spread));
+      step.add(us);
+      refStep.add(us);
+    }
+    run.absorb(step);
+    ref.merge(refStep);
+    refStep.clear();
+    assert.equal(step.total, 0);
+    assert.ok(Number.isNaN(step.quantileUs(0.5)));
+    assert.ok(step.counts.every((c) => c === 0), `step ${s}: absorbed counts left behind`);
+  }
+  assert.ok(run.total > 0);
+  assert.deepEqual(Array.from(run.counts), Array.from(ref.counts));
+  assert.equal(run.total, ref.total);
+  for (const q of [0.01, 0.5, 0.95, 0.99, 1]) assert.equal(run.quantileUs(q), ref.quantileUs(q));
+  const mine = new Float64Array(3);
+  const theirs = new Float64Array(3);
+  run.quantilesUs([0.5, 0.95, 0.99], mine);
+  ref.quantilesUs([0.5, 0.95, 0.99], theirs);
+  assert.deepEqual(mine, theirs);
+});
