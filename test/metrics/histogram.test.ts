@@ -128,7 +128,10 @@ test('absorb equals merge then clear, and leaves the absorbed histogram empty an
     refStep.clear();
     assert.equal(step.total, 0);
     assert.ok(Number.isNaN(step.quantileUs(0.5)));
-    assert.ok(step.counts.every((c) => c === 0), `step ${s}: absorbed counts left behind`);
+    assert.ok(
+      step.counts.every((c) => c === 0),
+      `step ${s}: absorbed counts left behind`,
+    );
   }
   assert.ok(run.total > 0);
   assert.deepEqual(Array.from(run.counts), Array.from(ref.counts));

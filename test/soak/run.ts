@@ -44,31 +44,93 @@ const CITY_FPS = 50_000;
 const TUNE_SCENARIO = join(ROOT, 'scenarios/seed-hpa-scale-ratio.yaml');
 const TUNE_SPACE = join(ROOT, 'test/soak/tune-space.yaml');
 
-const { values } = parseArgs({
-  options: {
-    cases: { type: 'string', default: '100000' },
-    'property-runs': { type: 'string', default: '2000' },
-    seed: { type: 'string', default: 'soak' },
-    'city-duration': { type: 'string', default: '4h' },
-    'city-fluid-duration': { type: 'string', default: '7d' },
-    'tune-candidates': { type: 'string', default: '2000' },
-    kills: { type: 'string', default: '5' },
-    'rss-factor': { type: 'string', default: '1.5' },
-    legs: { type: 'string', default: 'fuzz,city,city-fluid,tune,property' },
-  },
-});
-const cases = Number(values.cases);
-// A whole number: the property tests hand it (and a third of it) to fast-check as numRuns.
-const propertyRuns = Math.ceil(Number(values['property-runs']));
-if (!(propertyRuns >= 1))
-  throw new Error(`--property-runs must be a number >= 1, not ${values['property-runs']}`);
-const cityDurationS = parseDurationUs(values['city-duration']) / 1e6;
-const cityFluidDurationS = parseDurationUs(values['city-fluid-duration']) / 1e6;
-const tuneCandidates = Number(values['tune-candidates']);
-const kills = Number(values.kills);
-const rssFactor = Number(values['rss-factor']);
-const legs = new Set(values.legs.split(','));
-const rng = seedrandom(`${values.seed}-kills`);
+const LEGS = ['fuzz', 'city', 'city-fluid', 'tune', 'property'] as const;
+
+const USAGE = `usage: npm run soak -- [options]
+  --legs L[,L...]            legs to run, of ${LEGS.join(', ')} (default: all)
+  --cases N                  parser fuzzing cases in all (default 100000)
+  --seed S                   seed of the fuzzing and of the kill moments (default soak)
+  --city-duration D          simulated length of the city on the exact engine (default 4h)
+  --city-fluid-duration D    simulated length of the city on the fluid engine (default 7d)
+  --tune-candidates N        candidates of the tune leg (default 2000)
+  --kills N                  SIGKILLs of the tune leg's interrupted run (default 5)
+  --rss-factor X             most RSS growth allowed between the sampled points (default 1.5)
+  --property-runs N          cases of each property test (default 2000)
+`;
+
+class UsageError extends Error {}
+
+/** The options, checked: a bad one is a usage error (exit 2), never a stack trace or a silent default. */
+function parseSettings(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      help: { type: 'boolean', short: 'h', default: false },
+      cases: { type: 'string', default: '100000' },
+      'property-runs': { type: 'string', default: '2000' },
+      seed: { type: 'string', default: 'soak' },
+      'city-duration': { type: 'string', default: '4h' },
+      'city-fluid-duration': { type: 'string', default: '7d' },
+      'tune-candidates': { type: 'string', default: '2000' },
+      kills: { type: 'string', default: '5' },
+      'rss-factor': { type: 'string', default: '1.5' },
+      legs: { type: 'string', default: LEGS.join(',') },
+    },
+  });
+  const whole = (name: keyof typeof values, min: number): number => {
+    const x = Number(values[name]);
+    if (!Number.isInteger(x) || x < min)
+      throw new UsageError(`--${name} must be a whole number >= ${min}, not ${String(values[name])}`);
+    return x;
+  };
+  const duration = (name: 'city-duration' | 'city-fluid-duration'): number => {
+    try {
+      return parseDurationUs(values[name]) / 1e6;
+    } catch (e) {
+      throw new UsageError(`--${name}: ${(e as Error).message}`);
+    }
+  };
+  const legs = values.legs.split(',');
+  const unknown = legs.filter((l) => !(LEGS as readonly string[]).includes(l));
+  if (unknown.length > 0)
+    throw new UsageError(`--legs: unknown leg ${unknown.join(', ')} (legs: ${LEGS.join(', ')})`);
+  const rssFactor = Number(values['rss-factor']);
+  if (!(rssFactor >= 1))
+    throw new UsageError(`--rss-factor must be a number >= 1, not ${values['rss-factor']}`);
+  return {
+    help: values.help,
+    seed: values.seed,
+    cases: whole('cases', 0),
+    // A whole number: the property tests hand it (and a third of it) to fast-check as numRuns.
+    propertyRuns: whole('property-runs', 1),
+    cityDurationText: values['city-duration'],
+    cityDurationS: duration('city-duration'),
+    cityFluidDurationText: values['city-fluid-duration'],
+    cityFluidDurationS: duration('city-fluid-duration'),
+    tuneCandidates: whole('tune-candidates', 1),
+    kills: whole('kills', 0),
+    rssFactor,
+    legs: new Set(legs),
+  };
+}
+
+let settings: ReturnType<typeof parseSettings>;
+try {
+  settings = parseSettings(process.argv.slice(2));
+} catch (e) {
+  const known = e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+  if (!known) throw e;
+  process.stderr.write(`soak: ${(e as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
+if (settings.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+const { cases, propertyRuns, cityDurationS, cityFluidDurationS, tuneCandidates, kills, rssFactor, legs } =
+  settings;
+const rng = seedrandom(`${settings.seed}-kills`);
 
 interface Row {
   leg: string;
@@ -130,7 +192,7 @@ if (legs.has('fuzz')) {
   ];
   for (const [name, run, n] of plan) {
     const started = performance.now();
-    const stats = run(n, `${values.seed}-${name}`);
+    const stats = run(n, `${settings.seed}-${name}`);
     fuzzRow(name, stats, (performance.now() - started) / 1000);
   }
 }
@@ -281,9 +343,9 @@ async function cityLeg(
   });
 }
 
-if (legs.has('city')) await cityLeg('city', 'exact', cityDurationS, values['city-duration']);
+if (legs.has('city')) await cityLeg('city', 'exact', cityDurationS, settings.cityDurationText);
 if (legs.has('city-fluid'))
-  await cityLeg('city-fluid', 'fluid', cityFluidDurationS, values['city-fluid-duration']);
+  await cityLeg('city-fluid', 'fluid', cityFluidDurationS, settings.cityFluidDurationText);
 
 // --- 4. a long tune, killed and resumed ---------------------------------------------------------
 
