@@ -153,8 +153,8 @@ export class EventHeap {
 
   /** Pushes onto the lane when the event sorts after the lane's last entry, else onto the heap. */
   pushLane(lane: number, timeUs: number, priority: number, kind: number, a: number, b: number): void {
-    const key = timeUs * 16 + priority;
     if (lane < 0) return this.push(timeUs, priority, kind, a, b);
+    const key = timeUs * 16 + priority;
     const l = this.lanes[lane];
     // Equal keys append too: the new entry's sequence number is the greatest so far.
     if (l.len > 0 && key < l.tailKey) return this.push(timeUs, priority, kind, a, b);

@@ -240,8 +240,9 @@ export class ServiceState {
   heldByStabilizationUs = AS_DOUBLE;
   /**
    * Frames in flight (queued + in service) integrated over time, frame-µs, up to inflightSinceUs:
-   * what Knative's queue-proxy averages as concurrency. Updated before every change of the count, in a
-   * service with a KPA only (tracksInflight).
+   * what Knative's queue-proxy averages as concurrency. On the exact engine it is updated before every
+   * change of the count, in a service with a KPA only (tracksInflight); the fluid engine integrates it
+   * at each tick for every service.
    */
   inflightAreaUs = AS_DOUBLE;
   /** Only a KPA reads the in-flight area: other services skip it (two updates per frame). */

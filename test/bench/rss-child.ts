@@ -64,5 +64,5 @@ async function main(args: string[]): Promise<number> {
   return 0;
 }
 
-// `npm test` runs every .js under dist/test/ as a test file; this is not one.
+// A script, not a test file: `npm test` runs only dist/test/**/*.test.js.
 process.exitCode = await main(process.argv.slice(2));

@@ -1018,5 +1018,5 @@ function replayBenchScenario(hours: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-// `npm test` runs every .js under dist/test/ as a test file; the bench must not run there.
+// A script, not a test file: `npm test` runs only dist/test/**/*.test.js.
 process.exitCode = await main(process.argv.slice(2));
