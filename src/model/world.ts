@@ -206,6 +206,8 @@ export class ServiceState {
   readonly reportIntervalUs: number;
   /** The heap lane of this service's polls (world.ts, assignLanes), or -1 for the heap itself. */
   pollLane = -1;
+  /** The heap lane of this service's completions (a model with no serviceTime), or -1. */
+  doneLane = -1;
   // Run totals.
   offered = 0;
   inferred = 0;
@@ -388,8 +390,9 @@ export class World {
    * Gives the events that are pushed in time order a heap lane (engine/heap.ts), while lanes last:
    * periodic frames, one lane per period (every camera of every group with that period appends:
    * its next frame is one period after the one that ran, so after all pending frames); a Poisson
-   * group's or a trace's arrivals, one lane each; and polls, one lane per interval. A lane decides
-   * only what an event costs, never when it runs.
+   * group's or a trace's arrivals, one lane each; polls, one lane per interval; and the completions
+   * of a service whose frames take a fixed time. A lane decides only what an event costs, never
+   * when it runs.
    */
   private assignLanes(): void {
     const byPeriod = new Map<number, number>();
@@ -405,6 +408,10 @@ export class World {
       if (!byInterval.has(svc.pollIntervalUs)) byInterval.set(svc.pollIntervalUs, this.heap.addLane());
       svc.pollLane = byInterval.get(svc.pollIntervalUs)!;
     }
+    // A frame's work is fixed by its model and node when the model has no serviceTime: a service
+    // whose pods share a node type and run one frame at a time finishes frames in the order it
+    // starts them, so its completions append to a lane (the others fall back to the heap).
+    for (const svc of this.services) if (!svc.workSampler) svc.doneLane = this.heap.addLane();
   }
 
   /** `schedule` on a lane. */
@@ -684,7 +691,8 @@ export class World {
     pod.lastRateUs = now;
     const version = ++pod.workVersion;
     const t = now + Math.round(pod.workRemainingUs / rate);
-    if (t <= this.endUs) this.heap.push(t, PRIORITY_SERVICE_DONE, Ev.ServiceDone, pod.id, version);
+    if (t <= this.endUs)
+      this.heap.pushLane(pod.service.doneLane, t, PRIORITY_SERVICE_DONE, Ev.ServiceDone, pod.id, version);
   }
 
   private reschedule(p: Pod, now: number): void {
