@@ -37,6 +37,7 @@ import { measureStartup, startupNote, startupRows, type StartupResult } from './
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const RSS_CHILD = fileURLToPath(new URL('./rss-child.js', import.meta.url));
 const SPEED_CHILD = fileURLToPath(new URL('./speed-child.js', import.meta.url));
+const PORT_MMCK = fileURLToPath(new URL('./port-mmck.js', import.meta.url));
 
 const MMCK: MmckParams = { lambda: 90, mu: 10, c: 10, k: 30, seed: 1 };
 // Issue 8's targets.
@@ -265,6 +266,14 @@ async function runBench(s: Settings, tmp: string): Promise<number> {
     progress(`C reference, ${s.cSeconds} s simulated`);
     cRef = peerRow('C reference (gcc -O2)', s.cSeconds, runC(bin.value, MMCK, s.cSeconds));
   }
+  // The C loop ported line by line to JavaScript (test/bench/port-mmck.ts): what the C figure means
+  // for a JavaScript simulator, beside inferscale's own.
+  progress(`JavaScript port of ref_mmck.c, ${s.cSeconds} s simulated`);
+  const jsPortOut = runJson<PeerRun>(process.execPath, [
+    PORT_MMCK,
+    ...[MMCK.lambda, MMCK.mu, MMCK.c, MMCK.k, s.cSeconds, MMCK.seed].map(String),
+  ]);
+  const jsPort = peerRow('ref_mmck.c ported to JavaScript (not inferscale)', s.cSeconds, jsPortOut);
 
   // 5. Memory: a 24 h run should need about what a 1 h run needs (streamed output, bounded state).
   const seedDemo = join(ROOT, 'scenarios', 'seed-demo.yaml');
@@ -428,7 +437,7 @@ async function runBench(s: Settings, tmp: string): Promise<number> {
   };
 
   // 10. Report.
-  const speed = [cold, warm, seedDemoSpeed, simpy, cRef];
+  const speed = [cold, warm, seedDemoSpeed, simpy, cRef, jsPort];
   const ratio = (a: SpeedRow, b: SpeedRow) =>
     a.framesPerSecond !== null && b.framesPerSecond !== null ? a.framesPerSecond / b.framesPerSecond : null;
   const [short, long] = rss;
@@ -457,6 +466,7 @@ async function runBench(s: Settings, tmp: string): Promise<number> {
     ratios: {
       vsSimpy: { cold: ratio(cold, simpy), warm: vsSimpyWarm, seedDemo: ratio(seedDemoSpeed, simpy) },
       vsC: { cold: ratio(cold, cRef), warm: ratio(warm, cRef), seedDemo: ratio(seedDemoSpeed, cRef) },
+      jsPortVsC: ratio(jsPort, cRef),
     },
     city: {
       simSeconds: s.citySeconds,
@@ -686,6 +696,8 @@ interface BenchReport {
   ratios: {
     vsSimpy: { cold: number | null; warm: number | null; seedDemo: number | null };
     vsC: { cold: number | null; warm: number | null; seedDemo: number | null };
+    /** The JavaScript port of the C loop over the C loop. */
+    jsPortVsC: number | null;
   };
   city: {
     simSeconds: number;
@@ -790,6 +802,7 @@ function textReport(r: BenchReport, s: Settings): string {
         ['inferscale / C', times(r.ratios.vsC.cold), times(r.ratios.vsC.warm)],
         ['inferscale seed-demo-hpa / SimPy M/M/c/K', '', times(r.ratios.vsSimpy.seedDemo)],
         ['inferscale seed-demo-hpa / C M/M/c/K', '', times(r.ratios.vsC.seedDemo)],
+        ['ref_mmck.c in JavaScript / C (not inferscale)', '', times(r.ratios.jsPortVsC)],
       ],
     ),
   );
