@@ -22,8 +22,9 @@ export interface PeerRun {
   offered: number;
   served: number;
   dropped: number;
-  drop_ratio: number;
-  mean_wait: number;
+  /** null when nothing was offered or served (an inferscale run; the peers always have both). */
+  drop_ratio: number | null;
+  mean_wait: number | null;
   wall_s: number;
   frames_per_s: number;
 }

@@ -8,6 +8,7 @@
  * Prints one JSON line as ref_mmck.c does.
  */
 import { randomStream } from '../../src/engine/rng.js';
+import type { PeerRun } from './external.js';
 
 function main(args: string[]): number {
   const [lam, mu, c, k, horizon, seed] = args.map(Number);
@@ -86,7 +87,7 @@ function main(args: string[]): number {
     }
   }
   const wall = (performance.now() - t0) / 1000;
-  const out = {
+  const out: PeerRun = {
     offered,
     served,
     dropped,

@@ -30,7 +30,6 @@ import {
   type PeerRun,
 } from './external.js';
 import type { RssChildResult } from './rss-child.js';
-import type { SpeedChildResult } from './speed-child.js';
 import { measureStartup, startupNote, startupRows, type StartupResult } from './startup.js';
 
 /** dist/test/bench/run.js -> the repository root. */
@@ -616,25 +615,8 @@ function speedChildRow(
   warmupSeconds: number,
   outDir: string,
 ): SpeedRow {
-  const out = runJson<SpeedChildResult>(process.execPath, [
-    SPEED_CHILD,
-    file,
-    String(simSeconds),
-    String(warmupSeconds),
-    outDir,
-    String(MMCK.seed),
-  ]);
-  if (!out.ok) return skippedRow(run, simSeconds, out.reason);
-  const r = out.value;
-  return {
-    run,
-    simSeconds,
-    offeredFrames: r.offeredFrames,
-    wallSeconds: r.wallSeconds,
-    framesPerSecond: r.offeredFrames / r.wallSeconds,
-    dropRatio: r.dropRatio,
-    meanWaitSeconds: r.meanQueueWaitSeconds,
-  };
+  const args = [file, simSeconds, warmupSeconds, outDir, MMCK.seed].map(String);
+  return peerRow(run, simSeconds, runJson<PeerRun>(process.execPath, [SPEED_CHILD, ...args]));
 }
 
 function rssRun(label: string, file: string, simSeconds: number, outDir: string, engine?: 'fluid'): RssRow {

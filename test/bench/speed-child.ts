@@ -4,17 +4,10 @@
  * loop's; in a process that ran another scenario first, the handlers they share carry that one's type
  * feedback (the seed demo measured 7.4-7.7 M frames/s after the mmck runs, 8.5 M alone).
  * Usage: node dist/test/bench/speed-child.js SCENARIO_FILE SECONDS WARMUP_SECONDS OUT_DIR SEED
- * Prints one JSON line (SpeedChildResult) to stdout.
+ * Prints one JSON line to stdout, in the reference programs' form (PeerRun, external.ts).
  */
 import { loadScenario, writeRunReport } from '../../src/index.js';
-
-export interface SpeedChildResult {
-  scenario: string;
-  offeredFrames: number;
-  wallSeconds: number;
-  dropRatio: number | null;
-  meanQueueWaitSeconds: number | null;
-}
+import type { PeerRun } from './external.js';
 
 async function main(args: string[]): Promise<number> {
   const [file, seconds, warmup, outDir, seedText] = args;
@@ -39,12 +32,15 @@ async function main(args: string[]): Promise<number> {
     durationUs: Math.round(durationS * 1e6),
     report: false,
   });
-  const out: SpeedChildResult = {
-    scenario: scenario.name,
-    offeredFrames: r.total.offeredFrames,
-    wallSeconds: (performance.now() - t0) / 1000,
-    dropRatio: r.total.dropRatio,
-    meanQueueWaitSeconds: r.total.meanQueueWaitSeconds,
+  const wallSeconds = (performance.now() - t0) / 1000;
+  const out: PeerRun = {
+    offered: r.total.offeredFrames,
+    served: r.total.inferredFrames,
+    dropped: r.total.droppedFrames,
+    drop_ratio: r.total.dropRatio,
+    mean_wait: r.total.meanQueueWaitSeconds,
+    wall_s: wallSeconds,
+    frames_per_s: r.total.offeredFrames / wallSeconds,
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
   return 0;
