@@ -121,3 +121,46 @@ test('a lane grows past its first ring and keeps its order across the wrap', () 
   }
   assert.equal(h.pop(), false);
 });
+
+test('a lane whose new head sorts between the best and the rest is not overtaken', () => {
+  const h = new EventHeap(4);
+  const a = h.addLane();
+  const b = h.addLane();
+  h.pushLane(a, 10, 0, 1, 0, 0);
+  h.pushLane(a, 30, 0, 3, 0, 0);
+  h.pushLane(b, 20, 0, 2, 0, 0);
+  const order: number[] = [];
+  while (h.pop()) order.push(h.timeUs);
+  assert.deepEqual(order, [10, 20, 30]);
+});
+
+test('lanes fed in order, each at its own pace, interleave exactly as the heap alone', () => {
+  const rng = randomStream(12, 'lanes-paced');
+  for (let trial = 0; trial < 200; trial++) {
+    const plain = new EventHeap(4);
+    const laned = new EventHeap(4);
+    const count = 2 + Math.floor(rng.next() * (MAX_LANES - 1));
+    const lanes = Array.from({ length: count }, () => laned.addLane());
+    const next = lanes.map(() => Math.floor(rng.next() * 20));
+    let kind = 0;
+    for (let i = 0; i < 400; i++) {
+      if (rng.next() < 0.55) {
+        const j = Math.floor(rng.next() * count);
+        // Small steps, so heads often land between the best and the rest, and equal times occur.
+        next[j] += Math.floor(rng.next() * 12);
+        kind++;
+        plain.push(next[j], 0, kind, j, 0);
+        laned.pushLane(lanes[j], next[j], 0, kind, j, 0);
+      } else {
+        const got = plain.pop();
+        assert.equal(laned.pop(), got);
+        if (got) assert.deepEqual([laned.timeUs, laned.eventKind], [plain.timeUs, plain.eventKind]);
+      }
+    }
+    while (plain.pop()) {
+      assert.ok(laned.pop());
+      assert.deepEqual([laned.timeUs, laned.eventKind], [plain.timeUs, plain.eventKind], `trial ${trial}`);
+    }
+    assert.equal(laned.pop(), false);
+  }
+});
