@@ -130,7 +130,8 @@ export class LatencyHistogram {
   /**
    * merge(other) then other.clear(), in one pass over other's non-empty blocks: a run's histogram
    * takes each step's at the step's end instead of every value twice as it comes. Sums of whole
-   * counts are exact, so the result is the one of adding each value to both.
+   * counts are exact, so the exact engine's result is the one of adding each value to both; the
+   * fluid engine's fractional counts are summed per step first, which may differ in the last bits.
    */
   absorb(other: LatencyHistogram): void {
     if (other.hi < 0) return;

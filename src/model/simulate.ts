@@ -375,11 +375,8 @@ function sample(
     svc.stepInferred = 0;
     svc.stepDropped = 0;
     svc.stepCpuCoreUs = 0;
-    // The exact engine counts a frame's latency in the step's histogram only, and the run's takes
-    // the step's here; the fluid engine adds fractional counts to both as it goes (a sum in another
-    // order could round differently).
-    if (world.fluid) svc.stepLatency.clear();
-    else svc.latency.absorb(svc.stepLatency);
+    // Both engines count a frame's latency in the step's histogram only; the run's takes it here.
+    svc.latency.absorb(svc.stepLatency);
   }
   for (const pool of world.pools) {
     if (sink.node) {
