@@ -71,13 +71,36 @@ function buildTables(): void {
  */
 buildTables();
 
+/** Values `addLater` holds before it buckets them, at most. */
+const PENDING = 1024;
+
 export class LatencyHistogram {
-  readonly counts = new Float64Array(BUCKETS);
-  /** blocks[b] = the sum of counts[64 b .. 64 b + 63]. */
+  private readonly bins = new Float64Array(BUCKETS);
+  /** blocks[b] = the sum of bins[64 b .. 64 b + 63]. */
   private readonly blocks = new Float64Array(BLOCKS);
-  total = 0;
+  private count = 0;
   private lo = BUCKETS;
   private hi = -1;
+  /**
+   * Values given to `addLater` and not yet bucketed. A frame's handler stores its latency here (one
+   * store) and a tight loop buckets a thousand at a time: bucketing in the handler itself cost 5-8% of
+   * an M/M/c/K or seed-demo run (measured; the handler's inlined code grew, not the work). Every
+   * reader buckets them first, so they count as added.
+   */
+  private readonly pending = new Float64Array(PENDING);
+  private nPending = 0;
+
+  /** The count in each bucket. */
+  get counts(): Float64Array {
+    if (this.nPending > 0) this.settle();
+    return this.bins;
+  }
+
+  /** The number of values (a sum of counts: fractional after `addCount`). */
+  get total(): number {
+    if (this.nPending > 0) this.settle();
+    return this.count;
+  }
 
   /**
    * floor(log(us) / log(1.01)), clamped to the buckets. Latencies are whole µs, and for those a
@@ -98,10 +121,24 @@ export class LatencyHistogram {
     this.addBucket(LatencyHistogram.bucketOf(us));
   }
 
+  /** add(us), bucketed later (see `pending`): the same counts by the time anything reads them. */
+  addLater(us: number): void {
+    if (this.nPending === PENDING) this.settle();
+    this.pending[this.nPending++] = us;
+  }
+
+  /** Buckets the values `addLater` holds. */
+  private settle(): void {
+    const pending = this.pending;
+    const n = this.nPending;
+    this.nPending = 0;
+    for (let i = 0; i < n; i++) this.addBucket(LatencyHistogram.bucketOf(pending[i]));
+  }
+
   addBucket(i: number): void {
-    this.counts[i]++;
+    this.bins[i]++;
     this.blocks[i >> BLOCK_SHIFT]++;
-    this.total++;
+    this.count++;
     if (i < this.lo) this.lo = i;
     if (i > this.hi) this.hi = i;
   }
@@ -109,20 +146,21 @@ export class LatencyHistogram {
   /** `n` values (a count, possibly fractional: the fluid engine's share of a tick) in bucket i. */
   addCount(i: number, n: number): void {
     if (!(n > 0)) return;
-    this.counts[i] += n;
+    this.bins[i] += n;
     this.blocks[i >> BLOCK_SHIFT] += n;
-    this.total += n;
+    this.count += n;
     if (i < this.lo) this.lo = i;
     if (i > this.hi) this.hi = i;
   }
 
   merge(other: LatencyHistogram): void {
-    for (let i = other.lo; i <= other.hi; i++) this.counts[i] += other.counts[i];
+    if (other.nPending > 0) other.settle();
+    for (let i = other.lo; i <= other.hi; i++) this.bins[i] += other.bins[i];
     if (other.hi >= 0) {
       for (let b = other.lo >> BLOCK_SHIFT; b <= other.hi >> BLOCK_SHIFT; b++)
         this.blocks[b] += other.blocks[b];
     }
-    this.total += other.total;
+    this.count += other.count;
     if (other.lo < this.lo) this.lo = other.lo;
     if (other.hi > this.hi) this.hi = other.hi;
   }
@@ -134,9 +172,10 @@ export class LatencyHistogram {
    * fluid engine's fractional counts are summed per step first, which may differ in the last bits.
    */
   absorb(other: LatencyHistogram): void {
+    if (other.nPending > 0) other.settle();
     if (other.hi < 0) return;
-    const counts = this.counts;
-    const from = other.counts;
+    const counts = this.bins;
+    const from = other.bins;
     for (let b = other.lo >> BLOCK_SHIFT; b <= other.hi >> BLOCK_SHIFT; b++) {
       const sum = other.blocks[b];
       if (sum === 0) continue;
@@ -148,21 +187,22 @@ export class LatencyHistogram {
         from[i] = 0;
       }
     }
-    this.total += other.total;
+    this.count += other.count;
     if (other.lo < this.lo) this.lo = other.lo;
     if (other.hi > this.hi) this.hi = other.hi;
-    other.total = 0;
+    other.count = 0;
     other.lo = BUCKETS;
     other.hi = -1;
   }
 
   /** The q-quantile in µs (0 < q <= 1), or NaN when empty. */
   quantileUs(q: number): number {
-    if (this.total === 0) return NaN;
-    const target = q * this.total;
+    if (this.nPending > 0) this.settle();
+    if (this.count === 0) return NaN;
+    const target = q * this.count;
     let acc = 0;
     for (let i = this.lo; i <= this.hi; i++) {
-      acc += this.counts[i];
+      acc += this.bins[i];
       if (acc >= target) return MIDDLE[i];
     }
     return MIDDLE[this.hi];
@@ -173,14 +213,15 @@ export class LatencyHistogram {
    * ascending order (the per-step p50, p95 and p99 without three scans).
    */
   quantilesUs(qs: readonly number[], out: Float64Array): void {
-    if (this.total === 0) {
+    if (this.nPending > 0) this.settle();
+    if (this.count === 0) {
       out.fill(NaN, 0, qs.length);
       return;
     }
-    const counts = this.counts;
+    const counts = this.bins;
     const blocks = this.blocks;
     let k = 0;
-    let target = qs[0] * this.total;
+    let target = qs[0] * this.count;
     // acc = the counts below bucket i; whole blocks are skipped while they end below the target.
     let acc = 0;
     let i = this.lo;
@@ -193,7 +234,7 @@ export class LatencyHistogram {
       acc += counts[i];
       while (k < qs.length && acc >= target) {
         out[k++] = MIDDLE[i];
-        if (k < qs.length) target = qs[k] * this.total;
+        if (k < qs.length) target = qs[k] * this.count;
       }
       i++;
     }
@@ -201,18 +242,15 @@ export class LatencyHistogram {
   }
 
   clear(): void {
+    this.nPending = 0;
     if (this.hi >= 0) {
       for (let b = this.lo >> BLOCK_SHIFT; b <= this.hi >> BLOCK_SHIFT; b++) {
         if (this.blocks[b] === 0) continue;
         this.blocks[b] = 0;
-        this.counts.fill(
-          0,
-          Math.max(b << BLOCK_SHIFT, this.lo),
-          Math.min((b + 1) << BLOCK_SHIFT, this.hi + 1),
-        );
+        this.bins.fill(0, Math.max(b << BLOCK_SHIFT, this.lo), Math.min((b + 1) << BLOCK_SHIFT, this.hi + 1));
       }
     }
-    this.total = 0;
+    this.count = 0;
     this.lo = BUCKETS;
     this.hi = -1;
   }

@@ -710,8 +710,9 @@ export class World {
     const n = pod.batchCount;
     touchInflight(svc, now);
     for (let i = 0; i < n; i++) {
-      // The step's histogram only: the run's takes it whole at the step's end (simulate.ts, sample).
-      svc.stepLatency.addBucket(LatencyHistogram.bucketOf(now - pod.batchArrivals[i]));
+      // The step's histogram only (the run's takes it whole at the step's end: simulate.ts, sample),
+      // bucketed later in a tight loop (histogram.ts, addLater).
+      svc.stepLatency.addLater(now - pod.batchArrivals[i]);
     }
     svc.inferred += n;
     svc.stepInferred += n;

@@ -143,3 +143,48 @@ test('absorb equals merge then clear, and leaves the absorbed histogram empty an
   ref.quantilesUs([0.5, 0.95, 0.99], theirs);
   assert.deepEqual(mine, theirs);
 });
+
+test('addLater counts as add for every reader, across its buffer filling and with values left in it', () => {
+  const rng = randomStream(11, 'add-later');
+  // Each round adds a count that crosses the buffer's 1024 (or not), then reads one way; the
+  // reference gets the same values through add.
+  const readers: ((h: LatencyHistogram) => unknown)[] = [
+    (h) => h.total,
+    (h) => Array.from(h.counts),
+    (h) => h.quantileUs(0.9),
+    (h) => {
+      const out = new Float64Array(3);
+      h.quantilesUs([0.5, 0.95, 0.99], out);
+      return Array.from(out);
+    },
+    (h) => {
+      const into = new LatencyHistogram();
+      into.merge(h);
+      return [into.total, into.quantileUs(0.5)];
+    },
+  ];
+  for (let round = 0; round < 40; round++) {
+    const later = new LatencyHistogram();
+    const now = new LatencyHistogram();
+    const n = [0, 1, 1023, 1024, 1025, 3000][round % 6] + Math.floor(rng.next() * 3);
+    for (let i = 0; i < n; i++) {
+      const us = Math.round(10 ** (rng.next() * 7));
+      later.addLater(us);
+      now.add(us);
+    }
+    const read = readers[round % readers.length];
+    assert.deepEqual(read(later), read(now), `round ${round}: ${n} values`);
+    // absorb takes the held values too, and clear drops them.
+    const run = new LatencyHistogram();
+    const ref = new LatencyHistogram();
+    later.addLater(1234);
+    now.add(1234);
+    run.absorb(later);
+    ref.absorb(now);
+    assert.equal(run.total, ref.total);
+    assert.deepEqual(Array.from(run.counts), Array.from(ref.counts));
+    later.addLater(99);
+    later.clear();
+    assert.equal(later.total, 0);
+  }
+});
