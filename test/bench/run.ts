@@ -30,6 +30,7 @@ import {
   type PeerRun,
 } from './external.js';
 import type { RssChildResult } from './rss-child.js';
+import { competed, cpuMark, cpuShare, type CpuShare } from './cpu-share.js';
 import { measureStartup, startupNote, startupRows, type StartupResult } from './startup.js';
 
 /** dist/test/bench/run.js -> the repository root. */
@@ -202,6 +203,7 @@ async function main(argv: string[]): Promise<number> {
 async function runBench(s: Settings, tmp: string): Promise<number> {
   const warnings: string[] = [];
   const loadAtStart = loadavg()[0];
+  const cpuAtStart = cpuMark();
 
   // 1. The closed form the three simulations should all approach.
   progress('closed form (mmck_analytic.py)');
@@ -443,10 +445,17 @@ async function runBench(s: Settings, tmp: string): Promise<number> {
   const rssRatio = short.result && long.result ? long.result.maxRssKiB / short.result.maxRssKiB : null;
   const vsSimpyWarm = ratio(warm, simpy);
   const loadAtEnd = loadavg()[0];
-  // The rows run one after another, so work competing for the cores skews even the ratios.
-  if (Math.max(loadAtStart, loadAtEnd) > cpus().length) {
+  // The rows run one after another, so work competing for the cores skews even the ratios. Where
+  // /proc tells, other processes' CPU time is measured; the load average counts the bench's own
+  // two-worker runs too, so it is only the fallback (and was a false alarm at its end).
+  const cpuAtEnd = cpuMark();
+  const others = cpuAtStart && cpuAtEnd ? cpuShare(cpuAtStart, cpuAtEnd) : null;
+  if (others ? competed(others) : Math.max(loadAtStart, loadAtEnd) > cpus().length) {
     warnings.push(
-      `the 1-minute load average reached ${Math.max(loadAtStart, loadAtEnd).toFixed(2)} on ${cpus().length} cores: ` +
+      (others
+        ? `other processes used ${others.otherCoreSeconds.toFixed(1)} core-s of CPU (and the hypervisor's steal ` +
+          `${others.stealCoreSeconds.toFixed(1)} core-s) during the bench's ${others.wallSeconds.toFixed(0)} s: `
+        : `the 1-minute load average reached ${Math.max(loadAtStart, loadAtEnd).toFixed(2)} on ${cpus().length} cores: `) +
         'other work competed with the bench, so even its ratios are unreliable; rerun on a quiet machine',
     );
   }
@@ -457,6 +466,7 @@ async function runBench(s: Settings, tmp: string): Promise<number> {
       node: process.version,
       platform: `${platform()} ${arch()}`,
       loadAverage1m: { start: loadAtStart, end: loadAtEnd },
+      otherCpu: others,
     },
     quick: s.quick,
     mmck: MMCK,
@@ -670,6 +680,8 @@ interface BenchReport {
     node: string;
     platform: string;
     loadAverage1m: { start: number; end: number };
+    /** CPU other processes used while the bench ran (cpu-share.ts); null where /proc is missing. */
+    otherCpu: CpuShare | null;
   };
   quick: boolean;
   mmck: MmckParams;
@@ -868,6 +880,13 @@ function textReport(r: BenchReport, s: Settings): string {
     `  wall ${dec(rp.wallSeconds, 3)} s; target < 60 s for 24 h: ${verdict(rp.hours === 24 ? rp.wallSeconds < 60 : null)}`,
   );
   out.push('', ...issueTable(r, s));
+  const o = r.machine.otherCpu;
+  out.push(
+    o
+      ? `  CPU during the bench (${dec(o.wallSeconds, 0)} s wall): the bench ${dec(o.benchCoreSeconds, 1)} core-s, ` +
+          `other processes ${dec(o.otherCoreSeconds, 1)} core-s, hypervisor steal ${dec(o.stealCoreSeconds, 1)} core-s`
+      : '  CPU used by other processes during the bench: not measured (no /proc)',
+  );
   if (r.warnings.length > 0) out.push('', 'warnings:', ...r.warnings.map((w) => `  - ${w}`));
   return `${out.join('\n')}\n`;
 }
