@@ -18,6 +18,14 @@ const MINUS = 45;
 const DOT = 46;
 const ZERO = 48;
 const NEEDS_QUOTES = /[",\n\r]/;
+/** "00" to "99" as ASCII digit pairs: numbers are written two digits per division. */
+const PAIRS = new Uint8Array(200);
+for (let i = 0; i < 100; i++) {
+  PAIRS[2 * i] = ZERO + Math.floor(i / 10);
+  PAIRS[2 * i + 1] = ZERO + (i % 10);
+}
+/** Cells up to this many bytes are copied byte by byte: Buffer.copy is a call into C++, slower for a name. */
+const SHORT_CELL = 32;
 
 /** A string cell as csv-stringify writes it by default: quoted when it holds a quote, comma or line break. */
 export function csvCell(s: string): string {
@@ -49,11 +57,17 @@ export class CsvFile {
       b = Buffer.from(csvCell(s), 'utf8');
       if (this.cells.size < 4096) this.cells.set(s, b);
     }
-    if (this.pos + b.length > BLOCK) this.flush();
-    if (b.length > BLOCK) writeSync(this.fd, b);
+    const n = b.length;
+    if (this.pos + n > BLOCK) this.flush();
+    if (n <= SHORT_CELL) {
+      const buf = this.buf;
+      const p = this.pos;
+      for (let i = 0; i < n; i++) buf[p + i] = b[i];
+      this.pos = p + n;
+    } else if (n > BLOCK) writeSync(this.fd, b);
     else {
       b.copy(this.buf, this.pos);
-      this.pos += b.length;
+      this.pos += n;
     }
   }
 
@@ -90,23 +104,25 @@ export class CsvFile {
         }
         const whole = Math.floor(n / 1e6);
         // Below 1e6: int32 arithmetic from here (a float % is a call into C).
-        let frac = (n - whole * 1e6) | 0;
+        const frac = (n - whole * 1e6) | 0;
         this.integer(whole);
         if (frac === 0) return;
-        this.buf[this.pos++] = DOT;
-        let digits = 6;
-        let q = (frac / 10) | 0;
-        while (frac === q * 10) {
-          frac = q;
-          q = (frac / 10) | 0;
-          digits--;
-        }
-        const end = this.pos + digits;
-        for (let i = end - 1; i >= this.pos; i--) {
-          q = (frac / 10) | 0;
-          this.buf[i] = ZERO + frac - q * 10;
-          frac = q;
-        }
+        // The six decimals as three digit pairs, then the trailing zeros cut (frac > 0: a digit stays).
+        const buf = this.buf;
+        const p = this.pos;
+        const hi = (frac / 10000) | 0;
+        const rest = frac - hi * 10000;
+        const mid = (rest / 100) | 0;
+        const lo = rest - mid * 100;
+        buf[p] = DOT;
+        buf[p + 1] = PAIRS[2 * hi];
+        buf[p + 2] = PAIRS[2 * hi + 1];
+        buf[p + 3] = PAIRS[2 * mid];
+        buf[p + 4] = PAIRS[2 * mid + 1];
+        buf[p + 5] = PAIRS[2 * lo];
+        buf[p + 6] = PAIRS[2 * lo + 1];
+        let end = p + 7;
+        while (buf[end - 1] === ZERO) end--;
         this.pos = end;
         return;
       }
@@ -127,18 +143,27 @@ export class CsvFile {
     let digits = 1;
     for (let p = 10; p <= x; p *= 10) digits++;
     const end = this.pos + digits;
+    const buf = this.buf;
+    let i = end;
     if (x < 2147483648) {
-      // int32 arithmetic, the common case (counts, replicas, whole seconds below 68 years).
+      // int32 arithmetic, the common case (counts, replicas, whole seconds below 68 years), two
+      // digits at a time.
       let v = x | 0;
-      for (let i = end - 1; i >= this.pos; i--) {
-        const q = (v / 10) | 0;
-        this.buf[i] = ZERO + v - q * 10;
+      while (v >= 100) {
+        const q = (v / 100) | 0;
+        const r = v - q * 100;
+        buf[--i] = PAIRS[2 * r + 1];
+        buf[--i] = PAIRS[2 * r];
         v = q;
       }
+      if (v >= 10) {
+        buf[--i] = PAIRS[2 * v + 1];
+        buf[--i] = PAIRS[2 * v];
+      } else buf[--i] = ZERO + v;
     } else {
-      for (let i = end - 1; i >= this.pos; i--) {
+      for (; i > this.pos;) {
         const q = Math.floor(x / 10);
-        this.buf[i] = ZERO + (x - q * 10);
+        buf[--i] = ZERO + (x - q * 10);
         x = q;
       }
     }
