@@ -64,6 +64,8 @@ interface Lengths {
   cityFluidSeconds: number;
   /** Simulated length of each tune candidate's runs (null: the space file's own, 20 min). */
   tuneDuration: string | null;
+  /** Timed runs per speed row (all but the cold one), each row the median: one run varies by up to 7% here. */
+  repeats: number;
 }
 
 const FULL: Lengths = {
@@ -76,6 +78,7 @@ const FULL: Lengths = {
   citySeconds: 86_400,
   cityFluidSeconds: 86_400,
   tuneDuration: null,
+  repeats: 3,
 };
 
 // Same 24:1 ratio for the RSS pair, so the quick run still exercises the comparison.
@@ -89,6 +92,7 @@ const QUICK: Lengths = {
   citySeconds: 60,
   cityFluidSeconds: 3_600,
   tuneDuration: '2m',
+  repeats: 1,
 };
 
 const USAGE = `usage: npm run bench -- [options]
@@ -100,6 +104,8 @@ const USAGE = `usage: npm run bench -- [options]
   --c-seconds N           simulated seconds of the C reference run (default ${FULL.cSeconds})
   --city-seconds N        simulated seconds of the city-sized scenario (default ${FULL.citySeconds}: 24 h,
                           well over an hour of wall time on 2 cores; e.g. 3600 for an hour, scaled)
+  --repeats N             timed runs of each M/M/c/K and seed-demo speed row, inferscale's and the
+                          peers' alike; a row is their median (default ${FULL.repeats}, ${QUICK.repeats} with --quick)
   --rss-scenario FILE     scenario for the peak-RSS runs (default scenarios/seed-demo.yaml)
   --shared DIR            the shared folder holding bench/ (default $INFERSCALE_SHARED or ../shared)
   --python PATH           Python with SimPy (default /usr/bin/python3)
@@ -126,6 +132,7 @@ function parseSettings(argv: string[]): Settings {
       'simpy-seconds': { type: 'string' },
       'c-seconds': { type: 'string' },
       'city-seconds': { type: 'string' },
+      repeats: { type: 'string' },
       'rss-scenario': { type: 'string' },
       shared: { type: 'string' },
       python: { type: 'string' },
@@ -143,6 +150,13 @@ function parseSettings(argv: string[]): Settings {
       throw new UsageError(`--${flag} must be a positive number of seconds`);
     return n;
   };
+  const count = (flag: string, given: string | undefined, fallback: number): number => {
+    if (given === undefined) return fallback;
+    const n = Number(given);
+    if (!(Number.isInteger(n) && n >= 1 && n <= 99))
+      throw new UsageError(`--${flag} must be a whole number from 1 to 99`);
+    return n;
+  };
   const shared = values.shared ?? process.env.INFERSCALE_SHARED ?? join(ROOT, '..', 'shared');
   return {
     quick: values.quick,
@@ -156,6 +170,7 @@ function parseSettings(argv: string[]): Settings {
     citySeconds: seconds('city-seconds', values['city-seconds'], base.citySeconds),
     cityFluidSeconds: base.cityFluidSeconds,
     tuneDuration: base.tuneDuration,
+    repeats: count('repeats', values.repeats, base.repeats),
     rssScenario: values['rss-scenario'],
     benchDir: join(resolve(shared), 'bench'),
     python: values.python ?? '/usr/bin/python3',
@@ -172,6 +187,9 @@ interface SpeedRow {
   framesPerSecond: number | null;
   dropRatio: number | null;
   meanWaitSeconds: number | null;
+  /** Timed runs the row is the median of, and their least and greatest wall seconds. */
+  runs?: number;
+  wallRange?: [number, number];
   skipped?: string;
 }
 
@@ -225,8 +243,12 @@ async function runBench(s: Settings, tmp: string): Promise<number> {
     durationUs: toUs(s.warmupSeconds),
     report: false,
   });
-  progress(`inferscale warm run, ${s.simSeconds} s simulated`);
-  const warm = await timeReport('inferscale (warm)', scenario, join(tmp, 'warm'), s.simSeconds);
+  progress(`inferscale warm runs, ${s.repeats} x ${s.simSeconds} s simulated`);
+  const warm = await medianRun(
+    s.repeats,
+    (i) => timeReport('inferscale (warm)', scenario, join(tmp, `warm-${i}`), s.simSeconds),
+    warnings,
+  );
   if (cold.offeredFrames !== warm.offeredFrames || cold.dropRatio !== warm.dropRatio) {
     warnings.push(
       'the cold and warm runs used the same seed but differ: the simulation is not deterministic',
@@ -234,13 +256,20 @@ async function runBench(s: Settings, tmp: string): Promise<number> {
   }
   // The seed demo: periodic frames, trim-on-pop, an HPA on two services; warm, in a process of its
   // own as a user's run is (test/bench/speed-child.ts says why).
-  progress(`inferscale seed demo (seed-demo-hpa), ${s.simSeconds} s simulated, warm, in a child process`);
-  const seedDemoSpeed = speedChildRow(
-    'inferscale seed-demo-hpa (warm, own process)',
-    join(ROOT, 'scenarios', 'seed-demo-hpa.yaml'),
-    s.simSeconds,
-    s.warmupSeconds,
-    join(tmp, 'seed-demo'),
+  progress(
+    `inferscale seed demo (seed-demo-hpa), ${s.repeats} x ${s.simSeconds} s simulated, warm, a child process each`,
+  );
+  const seedDemoSpeed = await medianRun(
+    s.repeats,
+    (i) =>
+      speedChildRow(
+        'inferscale seed-demo-hpa (warm, own process)',
+        join(ROOT, 'scenarios', 'seed-demo-hpa.yaml'),
+        s.simSeconds,
+        s.warmupSeconds,
+        join(tmp, `seed-demo-${i}`),
+      ),
+    warnings,
   );
 
   // 3. The peer.
@@ -249,11 +278,16 @@ async function runBench(s: Settings, tmp: string): Promise<number> {
   if (!version.ok) {
     simpy = skippedRow('SimPy', s.simpySeconds, version.reason);
   } else {
-    progress(`SimPy ${version.value}, ${s.simpySeconds} s simulated`);
-    simpy = peerRow(
-      `SimPy ${version.value}`,
-      s.simpySeconds,
-      runSimpy(s.python, s.benchDir, MMCK, s.simpySeconds),
+    progress(`SimPy ${version.value}, ${s.repeats} x ${s.simpySeconds} s simulated`);
+    simpy = await medianRun(
+      s.repeats,
+      () =>
+        peerRow(
+          `SimPy ${version.value}`,
+          s.simpySeconds,
+          runSimpy(s.python, s.benchDir, MMCK, s.simpySeconds),
+        ),
+      warnings,
     );
   }
 
@@ -264,17 +298,30 @@ async function runBench(s: Settings, tmp: string): Promise<number> {
   if (!bin.ok) {
     cRef = skippedRow('C reference', s.cSeconds, bin.reason);
   } else {
-    progress(`C reference, ${s.cSeconds} s simulated`);
-    cRef = peerRow('C reference (gcc -O2)', s.cSeconds, runC(bin.value, MMCK, s.cSeconds));
+    progress(`C reference, ${s.repeats} x ${s.cSeconds} s simulated`);
+    const exe = bin.value;
+    cRef = await medianRun(
+      s.repeats,
+      () => peerRow('C reference (gcc -O2)', s.cSeconds, runC(exe, MMCK, s.cSeconds)),
+      warnings,
+    );
   }
   // The C loop ported line by line to JavaScript (test/bench/port-mmck.ts): what the C figure means
   // for a JavaScript simulator, beside inferscale's own.
-  progress(`JavaScript port of ref_mmck.c, ${s.cSeconds} s simulated`);
-  const jsPortOut = runJson<PeerRun>(process.execPath, [
-    PORT_MMCK,
-    ...[MMCK.lambda, MMCK.mu, MMCK.c, MMCK.k, s.cSeconds, MMCK.seed].map(String),
-  ]);
-  const jsPort = peerRow('ref_mmck.c ported to JavaScript (not inferscale)', s.cSeconds, jsPortOut);
+  progress(`JavaScript port of ref_mmck.c, ${s.repeats} x ${s.cSeconds} s simulated`);
+  const jsPort = await medianRun(
+    s.repeats,
+    () =>
+      peerRow(
+        'ref_mmck.c ported to JavaScript (not inferscale)',
+        s.cSeconds,
+        runJson<PeerRun>(process.execPath, [
+          PORT_MMCK,
+          ...[MMCK.lambda, MMCK.mu, MMCK.c, MMCK.k, s.cSeconds, MMCK.seed].map(String),
+        ]),
+      ),
+    warnings,
+  );
 
   // 5. Memory: a 24 h run should need about what a 1 h run needs (streamed output, bounded state).
   const seedDemo = join(ROOT, 'scenarios', 'seed-demo.yaml');
@@ -590,6 +637,33 @@ async function timeReport(
   };
 }
 
+/**
+ * `once(i)` for i = 0 .. n-1, and the run of median wall time (the slower middle one for an even n)
+ * with the count and the range. A skipped run ends it. Same seed, same frames: a run whose frame
+ * count differs is reported as a warning (the simulation would not be deterministic).
+ */
+async function medianRun(
+  n: number,
+  once: (i: number) => SpeedRow | Promise<SpeedRow>,
+  warnings: string[],
+): Promise<SpeedRow> {
+  const rows: SpeedRow[] = [];
+  for (let i = 0; i < n; i++) {
+    const row = await once(i);
+    if (row.skipped || row.wallSeconds === null) return row;
+    rows.push(row);
+  }
+  if (rows.some((r) => r.offeredFrames !== rows[0].offeredFrames))
+    warnings.push(`${rows[0].run}: runs with the same seed offered different frame counts`);
+  const walls = rows.map((r) => r.wallSeconds!);
+  const sorted = [...rows].sort((a, b) => a.wallSeconds! - b.wallSeconds!);
+  return {
+    ...sorted[Math.floor(n / 2)],
+    runs: n,
+    wallRange: [Math.min(...walls), Math.max(...walls)],
+  };
+}
+
 function peerRow(run: string, simSeconds: number, out: Outcome<PeerRun>): SpeedRow {
   if (!out.ok) return skippedRow(run, simSeconds, out.reason);
   const p = out.value;
@@ -757,7 +831,9 @@ function textReport(r: BenchReport, s: Settings): string {
     x.run,
     int(x.simSeconds),
     int(x.offeredFrames),
+    String(x.runs ?? 1),
     dec(x.wallSeconds, 3),
+    x.wallRange && x.runs! > 1 ? `${dec(x.wallRange[0], 3)}-${dec(x.wallRange[1], 3)}` : '',
     int(x.framesPerSecond),
     dec(x.dropRatio, 6),
     // The closed form is M/M/c/K's: the seed demo's row has nothing to compare with it.
@@ -771,6 +847,8 @@ function textReport(r: BenchReport, s: Settings): string {
     '',
     '',
     '',
+    '',
+    '',
     dec(a?.drop_ratio ?? null, 6),
     '',
     dec(a?.mean_wait ?? null, 5),
@@ -778,14 +856,27 @@ function textReport(r: BenchReport, s: Settings): string {
   ];
   out.push(
     textTable(
-      ['run', 'sim s', 'frames', 'wall s', 'frames/s', 'drop ratio', 'vs closed', 'mean wait s', 'vs closed'],
+      [
+        'run',
+        'sim s',
+        'frames',
+        'runs',
+        'wall s (median)',
+        'wall s range',
+        'frames/s',
+        'drop ratio',
+        'vs closed',
+        'mean wait s',
+        'vs closed',
+      ],
       [closed, ...speedRows],
     ),
   );
   for (const x of r.speed) if (x.skipped) out.push(`  ${x.run} skipped: ${x.skipped}`);
   out.push(
-    '  frames/s = offered frames / wall seconds. inferscale is timed around writeRunReport (the real report',
-    '  path, CSVs written); SimPy and C time their event loop only. Short runs deviate more from the closed form.',
+    '  frames/s = offered frames / wall seconds of the median run (runs: how many were timed; one run here varies',
+    '  by up to 7%). inferscale is timed around writeRunReport (the real report path, CSVs written); SimPy and C',
+    '  time their event loop only. Short runs deviate more from the closed form.',
     '',
   );
   out.push(

@@ -47,3 +47,16 @@ test('soak: a bad value names its option and exits 2 before any leg runs', () =>
     assert.doesNotMatch(r.stdout, /\| leg \|/, `${args.join(' ')} ran legs`);
   }
 });
+
+test('bench: a bad --repeats or --city-seconds names its option and exits 2 before anything runs', () => {
+  for (const [args, pattern] of [
+    [['--repeats', '0'], /--repeats must be a whole number from 1 to 99/],
+    [['--repeats', '2.5'], /--repeats must be a whole number from 1 to 99/],
+    [['--city-seconds', 'soon'], /--city-seconds must be a positive number of seconds/],
+  ] as const) {
+    const r = run(BENCH, [...args]);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, pattern);
+    assert.doesNotMatch(r.stderr, /bench: /, `${args.join(' ')} started measuring`);
+  }
+});
