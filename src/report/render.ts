@@ -25,6 +25,9 @@ export async function renderReport(
   // 1. The static charts: sent to the renderer first, so the page is built while they are drawn.
   const charts = reportCharts(input, { interactive: false });
   const svgs = charts.map((chart) => renderer.render(chart.spec, chart.name));
+  // They are awaited one by one below: when one fails (the renderer stopped, say on Ctrl-C), the
+  // others' failures must not go unhandled, which would end the process with exit code 1 and a stack.
+  for (const svg of svgs) svg.catch(() => undefined);
   // 2. The page, with the interactive variants of the same charts; the Markdown summary.
   const html = reportHtml(input, reportCharts(input, { interactive: true }));
   const markdown = summaryMarkdown(input.result, input.scenario, charts, input.replications);

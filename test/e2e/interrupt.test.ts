@@ -121,6 +121,33 @@ for (const [what, args] of [
   });
 }
 
+test('simulate stops on Ctrl-C while the charts are drawn: exit 130, no stack trace, nothing written', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'inferscale-int-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const out = join(dir, 'run');
+  const child = spawn(process.execPath, [CLI, 'simulate', '--out', out, '--quiet'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // summary.json lands in the temp folder just before the charts are sent to the renderer, which
+  // then draws for most of a second.
+  const drawing = () =>
+    readdirSync(dir).some((n) => n.startsWith('.run.partial-') && existsSync(join(dir, n, 'summary.json')));
+  for (let i = 0; i < 6000 && !drawing() && child.exitCode === null; i++)
+    await new Promise((res) => setTimeout(res, 2));
+  assert.equal(child.exitCode, null, `the run ended before it could be interrupted: ${stderr}`);
+  child.kill('SIGINT');
+  const code = await exited;
+  assert.equal(code, 130, stderr);
+  assert.match(stderr, /interrupted \(SIGINT\) at 600 of 600 s simulated: nothing was written/);
+  assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+  assert.doesNotMatch(stderr, /chart renderer stopped/);
+  assert.deepEqual(readdirSync(dir), [], 'no report and no temp folder');
+});
+
 test('replay stops on Ctrl-C while Prometheus keeps it waiting: exit 130, nothing written', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'inferscale-int-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
