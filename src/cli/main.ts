@@ -87,7 +87,8 @@ await yargs?.(argv)
         })
         .option('workers', {
           type: 'number',
-          describe: 'Worker threads for --seeds (default: the number of cores); results do not depend on it',
+          describe:
+            'Seeds simulated at once with --seeds: this process and W-1 worker threads (default: the number of cores); results do not depend on it',
         })
         .option('json', { type: 'boolean', describe: 'Print summary.json to stdout and nothing else' })
         .option('quiet', { type: 'boolean', describe: 'Print nothing on success' })

@@ -1,11 +1,11 @@
 /**
  * A fixed pool of worker threads for independent jobs (seeds of one scenario, candidates of a sweep):
  *
- *   jobs[i] -> the next idle worker -> results[i]
+ *   jobs[i] -> the next idle worker (or this thread, once it joins) -> results[i]
  *
  * Results are placed by job index, never by finishing order, so whatever the worker count the
- * caller sees the same array. With `workers <= 1` every job runs in this thread through `inline`,
- * which is the serial reference the threaded runs must equal.
+ * caller sees the same array. With `workers <= 1` and no `join`, every job runs in this thread
+ * through `inline`, which is the serial reference the threaded runs must equal.
  */
 import { Worker } from 'node:worker_threads';
 
@@ -18,6 +18,15 @@ export interface PoolOptions<J, R> {
   inline: (job: J) => R | Promise<R>;
   /** Called as each job finishes (in finishing order), e.g. for progress. */
   onDone?: (index: number, result: R) => void;
+  /**
+   * This thread's share, for a caller that first simulates something of its own (`simulate --seeds`:
+   * the first seed): once `after` resolves, this thread takes jobs from the same queue as the worker
+   * threads, each through `run`, which must yield to the event loop between slices of its work so
+   * that the workers' replies (and a Ctrl-C) are handled meanwhile. `workers` may then be 0. Without
+   * it, this thread only waited for the workers once its own work was done, and with as many workers
+   * as cores, three threads shared two cores while it worked.
+   */
+  join?: { after: Promise<unknown>; run: (job: J) => Promise<R> };
 }
 
 export type PoolRequest<J> = { index: number; job: J };
@@ -26,7 +35,8 @@ export type PoolReply<R> = { index: number; result: R } | { index: number; error
 /** Runs every job; rejects with the first failure (by job index among those that failed first). */
 export async function runPool<J, R>(jobs: readonly J[], options: PoolOptions<J, R>): Promise<R[]> {
   const results = new Array<R>(jobs.length);
-  if (options.workers <= 1 || jobs.length <= 1) {
+  const join = options.join;
+  if (!join && (options.workers <= 1 || jobs.length <= 1)) {
     for (const [i, job] of jobs.entries()) {
       results[i] = await options.inline(job);
       options.onDone?.(i, results[i]);
@@ -35,7 +45,7 @@ export async function runPool<J, R>(jobs: readonly J[], options: PoolOptions<J, 
     }
     return results;
   }
-  const count = Math.min(options.workers, jobs.length);
+  const count = Math.max(0, Math.min(options.workers, jobs.length));
   let next = 0;
   const threads: Worker[] = [];
   try {
@@ -47,6 +57,7 @@ export async function runPool<J, R>(jobs: readonly J[], options: PoolOptions<J, 
         failed = true;
         reject(e);
       };
+      if (jobs.length === 0) return resolve();
       const feed = (w: Worker) => {
         if (failed || next >= jobs.length) return;
         const request: PoolRequest<J> = { index: next, job: jobs[next] };
@@ -71,6 +82,22 @@ export async function runPool<J, R>(jobs: readonly J[], options: PoolOptions<J, 
           if (finished < jobs.length) fail(new Error(`a worker thread stopped early (exit code ${code})`));
         });
         feed(w);
+      }
+      if (join) {
+        join.after.then(async () => {
+          while (!failed && next < jobs.length) {
+            const index = next++;
+            let result: R;
+            try {
+              result = await join.run(jobs[index]);
+            } catch (e) {
+              return fail(e instanceof Error ? e : new Error(String(e)));
+            }
+            results[index] = result;
+            options.onDone?.(index, result);
+            if (++finished === jobs.length) resolve();
+          }
+        }, fail);
       }
     });
   } finally {

@@ -11,7 +11,7 @@
  * seeds that have one; null when none has. The inputs are ordered by seed, never by which thread
  * finished first, so the result is the same for any number of workers.
  */
-import { simulate, type RunResult } from '../model/simulate.js';
+import { startRun, type RunResult, type SimulationRun } from '../model/simulate.js';
 import type { Scenario } from '../scenario/types.js';
 import { asWritten, roundDeep, round6 } from './format.js';
 import { compact, MEASURES, ReportCollector, type Measure, type SeriesPoint } from './series.js';
@@ -159,15 +159,44 @@ export interface SeedOutcome {
 
 /** Simulates one seed, keeping its summary and its chart points (no files). */
 export function runSeed(job: SeedJob): SeedOutcome {
+  const seed = seedRun(job);
+  seed.run.advance(Infinity);
+  return seed.outcome();
+}
+
+/**
+ * runSeed on the thread that also answers the pool's workers and Ctrl-C: the same run in slices of
+ * `sliceEvents`, with a turn of the event loop between them (slicing changes no result), stopping
+ * with the signal's reason once it aborts.
+ */
+export async function runSeedSliced(
+  job: SeedJob,
+  sliceEvents: number,
+  signal?: AbortSignal,
+): Promise<SeedOutcome> {
+  const seed = seedRun(job);
+  while (!seed.run.advance(sliceEvents)) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    signal?.throwIfAborted();
+  }
+  return seed.outcome();
+}
+
+function seedRun(job: SeedJob): { run: SimulationRun; outcome: () => SeedOutcome } {
   const durationUs = job.durationUs ?? job.scenario.durationUs;
   const collector = new ReportCollector(durationUs, Math.min(job.scenario.stepUs, durationUs));
-  const result = simulate(job.scenario, {
+  const run = startRun(job.scenario, {
     seed: job.seed,
     durationUs: job.durationUs,
     sink: {
       row: (r) => collector.row(asWritten(r)),
     },
   });
-  const summary = roundDeep(result);
-  return { summary, points: collector.finish(summary, null).points };
+  return {
+    run,
+    outcome: () => {
+      const summary = roundDeep(run.finish());
+      return { summary, points: collector.finish(summary, null).points };
+    },
+  };
 }

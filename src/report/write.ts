@@ -34,6 +34,7 @@ import {
   bandPoints,
   bandRecords,
   runSeed,
+  runSeedSliced,
   summarizeSeeds,
   type Replications,
 } from './replications.js';
@@ -126,7 +127,11 @@ export function scenarioAsRun(scenario: Scenario, options: { seed?: number; dura
 export interface ReportOptions extends Omit<SimulateOptions, 'sink'> {
   /** Run this many seeds (the seed, then the next ones) and report medians and p5-p95 bands (default 1). */
   seeds?: number;
-  /** Worker threads for the seeds after the first (default 1: one after another in this thread). */
+  /**
+   * Seeds simulated at once: this thread and `workers - 1` worker threads, this one taking seeds from
+   * the same queue once its own (the first, whose CSV files are written) is done (default 1: one
+   * after another in this thread).
+   */
   workers?: number;
   /** Called as each seed after the first finishes. */
   onSeedDone?: (done: number, of: number) => void;
@@ -194,8 +199,16 @@ export async function writeRunReport(
   // machine (measured: no gain for the default scenario).
   const renderer = report ? startSvgWorkers(1) : null;
   const asRun = scenarioAsRun(scenario, options);
-  // 0. With several seeds, the others run on worker threads meanwhile (or after, in this thread).
+  // 0. With several seeds, the others run on `workers - 1` worker threads meanwhile; this thread joins
+  // them once its own seed is done (all of them in turn with one worker).
   const seedCount = options.seeds ?? 1;
+  let ownSeedDone = (): void => undefined;
+  let ownSeedFailed = (_e: unknown): void => undefined;
+  const ownSeed = new Promise<void>((resolve, reject) => {
+    ownSeedDone = resolve;
+    ownSeedFailed = reject;
+  });
+  ownSeed.catch(() => undefined);
   const others =
     seedCount > 1
       ? runPool(
@@ -206,8 +219,9 @@ export async function writeRunReport(
           })),
           {
             workerUrl: new URL('./seed-worker.js', import.meta.url),
-            workers: options.workers ?? 1,
+            workers: (options.workers ?? 1) - 1,
             inline: runSeed,
+            join: { after: ownSeed, run: (job) => runSeedSliced(job, SLICE_EVENTS, options.signal) },
             onDone: (() => {
               let done = 0;
               return () => options.onSeedDone?.(++done, seedCount - 1);
@@ -266,6 +280,7 @@ export async function writeRunReport(
       nodes.close();
       ev.close();
     }
+    ownSeedDone();
     // 2. The JSON files; the report is made from summary.json's rounded figures, as `report DIR` is.
     const summary = roundDeep(result);
     const input = collector?.finish(summary, asRun) ?? null;
@@ -290,6 +305,7 @@ export async function writeRunReport(
     swapInto(tmp, outDir);
     return replications ? { ...result, replications } : result;
   } catch (e) {
+    ownSeedFailed(e);
     rmSync(tmp, { recursive: true, force: true });
     throw e;
   } finally {
