@@ -820,7 +820,8 @@ interface BenchReport {
 
 const int = (x: number | null) => (x === null ? '-' : Math.round(x).toLocaleString('en-US'));
 const dec = (x: number | null, digits: number) => (x === null ? '-' : x.toFixed(digits));
-const times = (x: number | null) => (x === null ? '-' : x >= 10 ? `${x.toFixed(1)}x` : `${x.toFixed(3)}x`);
+// Two decimals from 10x up: one would print 49.96x as 50.0x beside a NOT MET for >= 50x.
+const times = (x: number | null) => (x === null ? '-' : x >= 10 ? `${x.toFixed(2)}x` : `${x.toFixed(3)}x`);
 const mib = (kib: number) => (kib / 1024).toFixed(1);
 const verdict = (m: boolean | null) => (m === null ? 'not measured' : m ? 'MET' : 'NOT MET');
 
