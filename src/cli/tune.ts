@@ -189,12 +189,13 @@ export async function runTune(args: TuneArgs): Promise<number> {
     },
   });
   bar?.done();
-  stopListening();
 
-  // 3. The files, atomically; then the live checkpoint goes (the folder holds its copy).
+  // 3. The files, atomically; then the live checkpoint goes (the folder holds its copy). Ctrl-C is
+  // still answered while the chart is drawn: the checkpoint then holds every run, and is what is kept.
   const { files, results } = await finishedFiles(ctx, records, shard);
   writeAtomically(outDir, files);
   rmSync(checkpointFile, { force: true });
+  stopListening();
   if (shard) {
     if (!args.quiet)
       process.stdout.write(
