@@ -1,10 +1,33 @@
 /** Writing a report folder whole or not at all: a temporary sibling folder, renamed into place. */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { ConfigError } from '../errors.js';
 import { recoverPartials } from '../report/partials.js';
 import { swapInto, writeFiles } from '../report/write.js';
 
+/**
+ * Refuses an output path that holds the other kind of thing: a folder is renamed over what is at its
+ * place (a file there would be deleted), and a file cannot be renamed over a folder. Checked before a
+ * command runs, so a long run does not end in that error.
+ */
+export function checkOutputPath(path: string, kind: 'folder' | 'file', flag: string): void {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (stat === undefined || stat.isDirectory() === (kind === 'folder')) return;
+  throw new ConfigError([
+    {
+      file: '(command line)',
+      line: 1,
+      col: 1,
+      field: flag,
+      message: `${path} is a ${kind === 'folder' ? 'file' : 'folder'}, not a ${kind}: give ${
+        kind === 'folder' ? 'a folder (new, or an earlier report to replace)' : 'a file path'
+      }`,
+    },
+  ]);
+}
+
 export function writeAtomically(outDir: string, files: { path: string; content: string }[]): void {
+  checkOutputPath(outDir, 'folder', '--out');
   const parent = dirname(outDir);
   mkdirSync(parent, { recursive: true });
   recoverPartials(outDir);
