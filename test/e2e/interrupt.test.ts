@@ -291,3 +291,33 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     assert.deepEqual(readdirSync(dir), ['run'], 'no temp folder left beside it');
   });
 }
+
+test('simulate --seeds on one worker answers Ctrl-C between short seeds, not after all of them', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'inferscale-int-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const out = join(dir, 'run');
+  // 200 seeds of the default scenario, each shorter than a slice of events, all on this thread: a few
+  // seconds back to back.
+  const child = spawn(
+    process.execPath,
+    [CLI, 'simulate', '--seeds', '200', '--workers', '1', '--no-report', '--out', out, '--quiet'],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const started = () => readdirSync(dir).some((n) => n.startsWith('.run.partial-'));
+  for (let i = 0; i < 6000 && !started() && child.exitCode === null; i++)
+    await new Promise((res) => setTimeout(res, 5));
+  // Past the first seed (tens of ms), into the others.
+  await new Promise((res) => setTimeout(res, 300));
+  assert.equal(child.exitCode, null, `the run ended before it could be interrupted: ${stderr}`);
+  const sentAt = performance.now();
+  child.kill('SIGINT');
+  const code = await exited;
+  const tookMs = performance.now() - sentAt;
+  assert.equal(code, 130, stderr);
+  assert.match(stderr, /interrupted \(SIGINT\) at 600 of 600 s simulated: nothing was written/);
+  assert.deepEqual(readdirSync(dir), [], 'no report and no temp folder');
+  assert.ok(tookMs < 1500, `exit ${tookMs.toFixed(0)} ms after the signal`);
+});
