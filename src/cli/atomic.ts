@@ -11,19 +11,31 @@ import { swapInto, writeFiles } from '../report/write.js';
  * command runs, so a long run does not end in that error.
  */
 export function checkOutputPath(path: string, kind: 'folder' | 'file', flag: string): void {
-  const stat = statSync(path, { throwIfNoEntry: false });
+  const issue = (message: string) =>
+    new ConfigError([{ file: '(command line)', line: 1, col: 1, field: flag, message }]);
+  let stat;
+  try {
+    stat = statSync(path, { throwIfNoEntry: false });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOTDIR') throw e;
+    // A file on the way: the first path above that exists is that file.
+    let above = dirname(path);
+    const exists = (p: string) => {
+      try {
+        return statSync(p, { throwIfNoEntry: false }) !== undefined;
+      } catch {
+        return false;
+      }
+    };
+    while (dirname(above) !== above && !exists(above)) above = dirname(above);
+    throw issue(`${above} is a file, so ${path} cannot be made: give a path in a folder`);
+  }
   if (stat === undefined || stat.isDirectory() === (kind === 'folder')) return;
-  throw new ConfigError([
-    {
-      file: '(command line)',
-      line: 1,
-      col: 1,
-      field: flag,
-      message: `${path} is a ${kind === 'folder' ? 'file' : 'folder'}, not a ${kind}: give ${
-        kind === 'folder' ? 'a folder (new, or an earlier report to replace)' : 'a file path'
-      }`,
-    },
-  ]);
+  throw issue(
+    `${path} is a ${kind === 'folder' ? 'file' : 'folder'}, not a ${kind}: give ${
+      kind === 'folder' ? 'a folder (new, or an earlier report to replace)' : 'a file path'
+    }`,
+  );
 }
 
 export function writeAtomically(outDir: string, files: { path: string; content: string }[]): void {

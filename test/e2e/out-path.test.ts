@@ -67,3 +67,36 @@ test('simulate refuses an --openmetrics that is a folder before it runs', (t) =>
   assert.deepEqual(readdirSync(dir), ['metrics'], 'no report written');
   assert.deepEqual(readdirSync(join(dir, 'metrics')), []);
 });
+
+for (const flag of ['--out', '--openmetrics'] as const) {
+  test(`simulate refuses an ${flag} under a regular file (exit 2, the file named), not an I/O error`, (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'inferscale-out-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'notes.txt'), 'my notes\n');
+    const target = join(dir, 'notes.txt', 'deeper', flag === '--out' ? 'run' : 'run.om');
+    const out = flag === '--out' ? target : join(dir, 'run');
+    const r = spawnSync(
+      process.execPath,
+      [
+        CLI,
+        'simulate',
+        S('seed-demo.yaml'),
+        '--duration',
+        '30s',
+        '--no-report',
+        '--out',
+        out,
+        ...(flag === '--openmetrics' ? ['--openmetrics', target] : []),
+        '--quiet',
+      ],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(`^\\(command line\\):1:1 ${flag}: \\S+notes\\.txt is a file, so \\S+ cannot be made`, 'm'),
+    );
+    assert.equal(readFileSync(join(dir, 'notes.txt'), 'utf8'), 'my notes\n');
+    assert.deepEqual(readdirSync(dir), ['notes.txt'], 'nothing else written');
+  });
+}
