@@ -18,6 +18,13 @@ async function run(fn: () => number | Promise<number>, debug: boolean): Promise<
 const argv = process.argv.slice(2);
 const debug = argv.includes('--debug');
 
+// A reader that closed stdout early (`inferscale schema | head -1`) is not this command's failure: the
+// rest of its output is dropped and it finishes its work, exiting with its own code. Without a
+// listener, the EPIPE would end it with Node's "Unhandled 'error' event" and a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+});
+
 /** The top-level help as yargs prints it at this terminal's width (see .wrap below). */
 const helpWidth = () => Math.min(110, process.stdout.columns || 100);
 

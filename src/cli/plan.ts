@@ -25,7 +25,7 @@ import { checkScenarioFile } from '../scenario/load.js';
 import { readScenarioFile } from '../scenario/source.js';
 import type { PrecisionName } from '../scenario/schema.js';
 import type { Scenario } from '../scenario/types.js';
-import { writeAtomically } from './atomic.js';
+import { checkOutputPath, writeAtomically } from './atomic.js';
 import { onInterrupt } from './interrupt.js';
 import { EXIT_INFEASIBLE, EXIT_OK } from './errors.js';
 
@@ -96,6 +96,7 @@ export async function runPlan(args: PlanArgs): Promise<number> {
 
   // 3. Plan. Interrupted, nothing is written: the plan's checks are quick to run again.
   const outDir = resolve(args.out ?? join('reports', `${scenario.name}-plan`));
+  checkOutputPath(outDir, 'folder', '--out');
   const stopListening = onInterrupt(
     () => `nothing written; ${outDir} is as it was. The plan's checks start over when run again.`,
   );

@@ -36,7 +36,7 @@ import { PrometheusClient } from '../replay/prometheus.js';
 import { buildGrid, type RecordingGrid } from '../replay/recording.js';
 import { SeriesBuilder, type ReplayWarning } from '../replay/series.js';
 import { isoTime, parseTime } from '../replay/time.js';
-import { writeAtomically } from './atomic.js';
+import { checkOutputPath, writeAtomically } from './atomic.js';
 import { onInterrupt } from './interrupt.js';
 import { EXIT_OK } from './errors.js';
 
@@ -413,6 +413,7 @@ export async function runReplay(args: ReplayArgs): Promise<number> {
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name))
     throw optionIssue('--name', `${JSON.stringify(name)} is not a folder name`);
   const outDir = resolve(args.out ?? join('replay', name));
+  checkOutputPath(outDir, 'folder', '--out');
   if (args.policy !== undefined && args.follow)
     throw optionIssue('--follow', 'runs alone: give --policy without --follow');
   if (args.follow) return follow(args, loaded, outDir, name);

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { regenerateReport } from '../report/write.js';
+import { onInterrupt } from './interrupt.js';
 
 export interface ReportArgs {
   dir: string;
@@ -9,7 +10,14 @@ export interface ReportArgs {
 /** `inferscale report DIR`: charts, index.html and summary.md again from DIR's CSV and JSON files. */
 export async function runReport(args: ReportArgs): Promise<number> {
   const dir = resolve(args.dir);
-  const files = await regenerateReport(dir);
+  // Ctrl-C while it reads or draws: the files are replaced only after, by synchronous renames.
+  const stopListening = onInterrupt(() => `nothing was replaced; ${dir} is unchanged`);
+  let files;
+  try {
+    files = await regenerateReport(dir);
+  } finally {
+    stopListening();
+  }
   if (!args.quiet) {
     const charts = files.filter((f) => f.path.endsWith('.svg')).length;
     process.stdout.write(`report: ${dir} (${charts} charts, index.html, summary.md)\n`);

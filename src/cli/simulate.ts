@@ -10,6 +10,7 @@ import { loadScenario } from '../scenario/load.js';
 import { defaultFluidTickUs, type Scenario } from '../scenario/types.js';
 import { DEFAULT_OPENMETRICS_START_S, OpenMetricsWriter } from '../replay/openmetrics.js';
 import { parseTime } from '../replay/time.js';
+import { checkOutputPath } from './atomic.js';
 import { DEFAULT_SCENARIO } from './paths.js';
 import { progressBar } from './progress.js';
 
@@ -130,6 +131,8 @@ export async function runSimulate(args: SimulateArgs): Promise<number> {
       })),
     );
   const outDir = resolve(args.out ?? join('reports', scenario.name));
+  checkOutputPath(outDir, 'folder', '--out');
+  if (args.openmetrics) checkOutputPath(resolve(args.openmetrics), 'file', '--openmetrics');
   let startUnixS = DEFAULT_OPENMETRICS_START_S;
   if (args.openmetricsStart !== undefined) {
     const t = parseTime(args.openmetricsStart);

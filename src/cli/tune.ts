@@ -41,7 +41,7 @@ import {
 import { readSpaceFile, resolveSpace } from '../tune/space.js';
 import { checkpointText } from '../tune/checkpoint.js';
 import { runCandidates } from '../tune/tune.js';
-import { writeAtomically } from './atomic.js';
+import { checkOutputPath, writeAtomically } from './atomic.js';
 import { onInterrupt } from './interrupt.js';
 import { EXIT_INFEASIBLE, EXIT_OK } from './errors.js';
 import { tuneProgressBar } from './progress.js';
@@ -159,6 +159,7 @@ export async function runTune(args: TuneArgs): Promise<number> {
         shard ? `${ctx.scenario}-tune-shard-${shard.index}-of-${shard.count}` : `${ctx.scenario}-tune`,
       ),
   );
+  checkOutputPath(outDir, 'folder', '--out');
   const checkpointFile = `${outDir}.checkpoint.jsonl`;
 
   // 2. The candidates, resumed from a checkpoint when there is one.
@@ -189,12 +190,13 @@ export async function runTune(args: TuneArgs): Promise<number> {
     },
   });
   bar?.done();
-  stopListening();
 
-  // 3. The files, atomically; then the live checkpoint goes (the folder holds its copy).
+  // 3. The files, atomically; then the live checkpoint goes (the folder holds its copy). Ctrl-C is
+  // still answered while the chart is drawn: the checkpoint then holds every run, and is what is kept.
   const { files, results } = await finishedFiles(ctx, records, shard);
   writeAtomically(outDir, files);
   rmSync(checkpointFile, { force: true });
+  stopListening();
   if (shard) {
     if (!args.quiet)
       process.stdout.write(

@@ -8,7 +8,8 @@
  * A run killed (SIGKILL, Ctrl-C, power loss) at any moment leaves NAME untouched, or — in the
  * instant between the two renames — NAME missing and its previous content in `.old`. The next
  * write to NAME calls `recoverPartials` first: for each leftover whose process is gone, a `.old`
- * goes back to NAME if NAME is missing, and everything else is deleted.
+ * goes back to NAME if NAME is missing, and everything else is deleted. `report DIR` replaces
+ * DIR/charts, DIR/index.html and DIR/summary.md the same way, and recovers them the same way.
  */
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';

@@ -166,8 +166,9 @@ export function runSeed(job: SeedJob): SeedOutcome {
 
 /**
  * runSeed on the thread that also answers the pool's workers and Ctrl-C: the same run in slices of
- * `sliceEvents`, with a turn of the event loop between them (slicing changes no result), stopping
- * with the signal's reason once it aborts.
+ * `sliceEvents`, with a turn of the event loop after each one, the last included (slicing changes no
+ * result), stopping with the signal's reason once it aborts. The last: seeds shorter than a slice,
+ * run one after another, would otherwise never let the loop turn until all of them were done.
  */
 export async function runSeedSliced(
   job: SeedJob,
@@ -175,7 +176,8 @@ export async function runSeedSliced(
   signal?: AbortSignal,
 ): Promise<SeedOutcome> {
   const seed = seedRun(job);
-  while (!seed.run.advance(sliceEvents)) {
+  for (let done = false; !done;) {
+    done = seed.run.advance(sliceEvents);
     await new Promise<void>((resolve) => setImmediate(resolve));
     signal?.throwIfAborted();
   }

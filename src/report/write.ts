@@ -320,6 +320,8 @@ export async function writeRunReport(
  */
 export async function regenerateReport(dir: string): Promise<ReportFile[]> {
   const folder = openRunFolder(dir);
+  // What a killed `report DIR` left here: charts/ back from its `.old` if it went missing, the rest removed.
+  for (const name of ['charts', 'index.html', 'summary.md']) recoverPartials(join(dir, name));
   // Nothing simulates here: every core can draw.
   const renderer = startSvgWorkers(Math.min(2, availableParallelism()));
   let files: ReportFile[];

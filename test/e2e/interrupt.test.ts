@@ -6,7 +6,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -189,4 +197,127 @@ test('replay stops on Ctrl-C while Prometheus keeps it waiting: exit 130, nothin
   assert.equal(await exited, 130, stderr);
   assert.match(stderr, new RegExp(`interrupted \\(SIGINT\\): nothing was written; .*replay was not made`));
   assert.deepEqual(readdirSync(dir), [], 'no folder and no staging left');
+});
+
+test('tune stops cleanly on Ctrl-C after its last candidate, while it writes the report', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'inferscale-int-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const out = join(dir, 'tune');
+  const checkpoint = `${out}.checkpoint.jsonl`;
+  const records = () =>
+    existsSync(checkpoint) ? readFileSync(checkpoint, 'utf8').split('\n').length - 2 : 0;
+  const child = spawn(
+    process.execPath,
+    [CLI, 'tune', SCENARIO, '--space', SPACE, '--out', out, '--workers', '1', '--quiet'],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<[number | null, string | null]>((resolve) =>
+    child.on('exit', (code, signal) => resolve([code, signal])),
+  );
+  // Every run is in the checkpoint: the report (its chart drawn first) is being made.
+  for (let i = 0; i < 6000 && records() < 26 && child.exitCode === null; i++)
+    await new Promise((res) => setTimeout(res, 2));
+  assert.equal(child.exitCode, null, `the tune ended before it could be interrupted: ${stderr}`);
+  child.kill('SIGINT');
+  const [code, signal] = await exited;
+  assert.equal(signal, null, 'ended by the signal itself: no handler was listening');
+  assert.equal(code, 130, stderr);
+  assert.match(
+    stderr,
+    /interrupted \(SIGINT\): 26 of 26 runs .* they are kept in \S+\. Run the same command/,
+  );
+  assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+  assert.equal(existsSync(out), false);
+  assert.deepEqual(readdirSync(dir), ['tune.checkpoint.jsonl'], 'no temp folder left beside it');
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  test(`report DIR stops on ${signal} while it draws: exit ${signal === 'SIGINT' ? 130 : 143}, the folder unchanged`, async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'inferscale-int-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const out = join(dir, 'run');
+    const first = spawnSync(
+      process.execPath,
+      [
+        CLI,
+        'simulate',
+        join(ROOT, 'scenarios/seed-demo-hpa.yaml'),
+        '--duration',
+        '2h',
+        '--out',
+        out,
+        '--quiet',
+      ],
+      { encoding: 'utf8' },
+    );
+    assert.equal(first.status, 0, first.stderr);
+    // An older report's page: regenerating it would change it, so an unchanged folder shows nothing was replaced.
+    writeFileSync(join(out, 'index.html'), 'older page\n');
+    const before = folderDigest(out);
+    const child = spawn(process.execPath, [CLI, 'report', out, '--quiet'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<[number | null, string | null]>((resolve) =>
+      child.on('exit', (code, sig) => resolve([code, sig])),
+    );
+    // Reading the run's CSV files (Linux: /proc lists the files the process has open): it has started.
+    const reading = () => {
+      try {
+        return readdirSync(`/proc/${child.pid}/fd`).some((fd) => {
+          try {
+            return readlinkSync(`/proc/${child.pid}/fd/${fd}`).startsWith(out);
+          } catch {
+            return false;
+          }
+        });
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 20000 && !reading() && child.exitCode === null; i++)
+      await new Promise((res) => setTimeout(res, 1));
+    assert.equal(child.exitCode, null, `report ended before it could be interrupted: ${stderr}`);
+    child.kill(signal);
+    const [code, sig] = await exited;
+    assert.equal(sig, null, 'ended by the signal itself: no handler was listening');
+    assert.equal(code, signal === 'SIGINT' ? 130 : 143, stderr);
+    assert.match(stderr, new RegExp(`interrupted \\(${signal}\\): nothing was replaced; .*run is unchanged`));
+    assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+    assert.deepEqual(folderDigest(out), before, 'the folder, byte for byte');
+    assert.deepEqual(readdirSync(dir), ['run'], 'no temp folder left beside it');
+  });
+}
+
+test('simulate --seeds on one worker answers Ctrl-C between short seeds, not after all of them', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'inferscale-int-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const out = join(dir, 'run');
+  // 200 seeds of the default scenario, each shorter than a slice of events, all on this thread: a few
+  // seconds back to back.
+  const child = spawn(
+    process.execPath,
+    [CLI, 'simulate', '--seeds', '200', '--workers', '1', '--no-report', '--out', out, '--quiet'],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const started = () => readdirSync(dir).some((n) => n.startsWith('.run.partial-'));
+  for (let i = 0; i < 6000 && !started() && child.exitCode === null; i++)
+    await new Promise((res) => setTimeout(res, 5));
+  // Past the first seed (tens of ms), into the others.
+  await new Promise((res) => setTimeout(res, 300));
+  assert.equal(child.exitCode, null, `the run ended before it could be interrupted: ${stderr}`);
+  const sentAt = performance.now();
+  child.kill('SIGINT');
+  const code = await exited;
+  const tookMs = performance.now() - sentAt;
+  assert.equal(code, 130, stderr);
+  assert.match(stderr, /interrupted \(SIGINT\) at 600 of 600 s simulated: nothing was written/);
+  assert.deepEqual(readdirSync(dir), [], 'no report and no temp folder');
+  assert.ok(tookMs < 1500, `exit ${tookMs.toFixed(0)} ms after the signal`);
 });

@@ -110,3 +110,26 @@ test('a run killed between the two renames gets its previous report back; live r
   assert.equal(existsSync(join(scratch, `.report.partial-${deadPid}.old`)), false);
   assert.equal(readFileSync(join(out, 'summary.json'), 'utf8'), '{"previous": true}\n');
 });
+
+test('report DIR cleans up what a killed `report DIR` left in the folder, and gets charts/ back', (t) => {
+  const scratch = mkdtempSync(join(tmpdir(), 'inferscale-partials-'));
+  t.after(() => rmSync(scratch, { recursive: true, force: true }));
+  const out = join(scratch, 'run');
+  simulate(1, out);
+  const complete = folderDigest(out);
+  const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+    encoding: 'utf8',
+  });
+  const deadPid = Number(dead.stdout);
+  // A `report DIR` killed between swapInto's two renames of charts/, its page and summary written
+  // beside their places.
+  rmSync(join(out, 'charts'), { recursive: true });
+  mkdirSync(join(out, `.charts.partial-${deadPid}.old`));
+  writeFileSync(join(out, `.charts.partial-${deadPid}.old`, 'old.svg'), '<svg/>');
+  mkdirSync(join(out, `.charts.partial-${deadPid}`));
+  writeFileSync(join(out, `.index.html.partial-${deadPid}`), 'torn');
+  writeFileSync(join(out, `.summary.md.partial-${deadPid}`), 'torn');
+  const r = spawnSync(process.execPath, [CLI, 'report', out, '--quiet'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(folderDigest(out), complete, 'the complete report, nothing beside it');
+});
