@@ -27,6 +27,26 @@ const CLI = join(ROOT, 'dist/src/cli/main.js');
 const SCENARIO = join(ROOT, 'scenarios/seed-hpa-scale-ratio.yaml');
 const SPACE = join(ROOT, 'test/fixtures/tune/space-resume.yaml');
 
+/** The CLI as a child process: its stderr as it comes, and how it ended (exit code, or the signal). */
+function startCli(args: string[]) {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const run = {
+    child,
+    stderr: '',
+    ended: new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    ),
+  };
+  child.stderr.on('data', (d) => (run.stderr += d));
+  return run;
+}
+
+/** Polls `ready` every `ms` until it holds or the child has exited, `tries` times at most. */
+async function waitFor(run: ReturnType<typeof startCli>, ready: () => boolean, ms = 5, tries = 6000) {
+  for (let i = 0; i < tries && !ready() && run.child.exitCode === null; i++)
+    await new Promise((res) => setTimeout(res, ms));
+}
+
 for (const workers of ['1', '2']) {
   test(`tune on ${workers} worker(s) stops cleanly on Ctrl-C and says what it kept`, async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'inferscale-int-'));
@@ -35,25 +55,11 @@ for (const workers of ['1', '2']) {
     const checkpoint = `${out}.checkpoint.jsonl`;
     const records = () =>
       existsSync(checkpoint) ? readFileSync(checkpoint, 'utf8').split('\n').length - 2 : 0;
-    const child = spawn(
-      process.execPath,
-      [CLI, 'tune', SCENARIO, '--space', SPACE, '--out', out, '--workers', workers],
-      {
-        cwd: ROOT,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    for (let i = 0; i < 6000 && child.exitCode === null; i++) {
-      await new Promise((res) => setTimeout(res, 5));
-      if (records() >= 3) {
-        child.kill('SIGINT');
-        break;
-      }
-    }
-    const code = await exited;
+    const run = startCli(['tune', SCENARIO, '--space', SPACE, '--out', out, '--workers', workers]);
+    await waitFor(run, () => records() >= 3);
+    run.child.kill('SIGINT');
+    const { code } = await run.ended;
+    const stderr = run.stderr;
     assert.equal(code, 130, stderr);
     const m =
       /interrupted \(SIGINT\): (\d+) of 26 runs \(candidates, and the scenario's own and the oracle's\) finished; they are kept in (\S+)\. Run the same command/.exec(
@@ -98,22 +104,16 @@ for (const [what, args] of [
     );
     assert.equal(first.status, 0, first.stderr);
     const before = folderDigest(out);
-    const child = spawn(process.execPath, [CLI, 'simulate', ...args, '--out', out, '--quiet'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const run = startCli(['simulate', ...args, '--out', out, '--quiet']);
     // Running: its temp folder beside the report exists (made after the Ctrl-C handler is set), then a bit more.
-    const started = () => readdirSync(dir).some((n) => n.startsWith('.run.partial-'));
-    for (let i = 0; i < 6000 && !started() && child.exitCode === null; i++)
-      await new Promise((res) => setTimeout(res, 5));
+    await waitFor(run, () => readdirSync(dir).some((n) => n.startsWith('.run.partial-')));
     await new Promise((res) => setTimeout(res, 300));
-    assert.equal(child.exitCode, null, `the run ended before it could be interrupted: ${stderr}`);
+    assert.equal(run.child.exitCode, null, `the run ended before it could be interrupted: ${run.stderr}`);
     const sentAt = performance.now();
-    child.kill('SIGINT');
-    const code = await exited;
+    run.child.kill('SIGINT');
+    const { code } = await run.ended;
     const tookMs = performance.now() - sentAt;
+    const stderr = run.stderr;
     assert.equal(code, 130, stderr);
     assert.match(
       stderr,
@@ -133,22 +133,16 @@ test('simulate stops on Ctrl-C while the charts are drawn: exit 130, no stack tr
   const dir = mkdtempSync(join(tmpdir(), 'inferscale-int-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const out = join(dir, 'run');
-  const child = spawn(process.execPath, [CLI, 'simulate', '--out', out, '--quiet'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const run = startCli(['simulate', '--out', out, '--quiet']);
   // summary.json lands in the temp folder just before the charts are sent to the renderer, which
   // then draws for most of a second.
   const drawing = () =>
     readdirSync(dir).some((n) => n.startsWith('.run.partial-') && existsSync(join(dir, n, 'summary.json')));
-  for (let i = 0; i < 6000 && !drawing() && child.exitCode === null; i++)
-    await new Promise((res) => setTimeout(res, 2));
-  assert.equal(child.exitCode, null, `the run ended before it could be interrupted: ${stderr}`);
-  child.kill('SIGINT');
-  const code = await exited;
+  await waitFor(run, drawing, 2);
+  assert.equal(run.child.exitCode, null, `the run ended before it could be interrupted: ${run.stderr}`);
+  run.child.kill('SIGINT');
+  const { code } = await run.ended;
+  const stderr = run.stderr;
   assert.equal(code, 130, stderr);
   assert.match(stderr, /interrupted \(SIGINT\) at 600 of 600 s simulated: nothing was written/);
   assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
@@ -169,32 +163,25 @@ test('replay stops on Ctrl-C while Prometheus keeps it waiting: exit 130, nothin
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const out = join(dir, 'replay');
-  const child = spawn(
-    process.execPath,
-    [
-      CLI,
-      'replay',
-      join(ROOT, 'test/fixtures/replay/recorded.yaml'),
-      '--metrics',
-      url,
-      '--from',
-      '1767225600',
-      '--to',
-      '1767226200',
-      '--out',
-      out,
-      '--quiet',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  for (let i = 0; i < 3000 && queries === 0 && child.exitCode === null; i++)
-    await new Promise((res) => setTimeout(res, 5));
-  assert.ok(queries > 0, `replay never queried the server: ${stderr}`);
-  child.kill('SIGINT');
-  assert.equal(await exited, 130, stderr);
+  const run = startCli([
+    'replay',
+    join(ROOT, 'test/fixtures/replay/recorded.yaml'),
+    '--metrics',
+    url,
+    '--from',
+    '1767225600',
+    '--to',
+    '1767226200',
+    '--out',
+    out,
+    '--quiet',
+  ]);
+  await waitFor(run, () => queries > 0, 5, 3000);
+  assert.ok(queries > 0, `replay never queried the server: ${run.stderr}`);
+  run.child.kill('SIGINT');
+  const { code } = await run.ended;
+  const stderr = run.stderr;
+  assert.equal(code, 130, stderr);
   assert.match(stderr, new RegExp(`interrupted \\(SIGINT\\): nothing was written; .*replay was not made`));
   assert.deepEqual(readdirSync(dir), [], 'no folder and no staging left');
 });
@@ -206,22 +193,13 @@ test('tune stops cleanly on Ctrl-C after its last candidate, while it writes the
   const checkpoint = `${out}.checkpoint.jsonl`;
   const records = () =>
     existsSync(checkpoint) ? readFileSync(checkpoint, 'utf8').split('\n').length - 2 : 0;
-  const child = spawn(
-    process.execPath,
-    [CLI, 'tune', SCENARIO, '--space', SPACE, '--out', out, '--workers', '1', '--quiet'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  const exited = new Promise<[number | null, string | null]>((resolve) =>
-    child.on('exit', (code, signal) => resolve([code, signal])),
-  );
+  const run = startCli(['tune', SCENARIO, '--space', SPACE, '--out', out, '--workers', '1', '--quiet']);
   // Every run is in the checkpoint: the report (its chart drawn first) is being made.
-  for (let i = 0; i < 6000 && records() < 26 && child.exitCode === null; i++)
-    await new Promise((res) => setTimeout(res, 2));
-  assert.equal(child.exitCode, null, `the tune ended before it could be interrupted: ${stderr}`);
-  child.kill('SIGINT');
-  const [code, signal] = await exited;
+  await waitFor(run, () => records() >= 26, 2);
+  assert.equal(run.child.exitCode, null, `the tune ended before it could be interrupted: ${run.stderr}`);
+  run.child.kill('SIGINT');
+  const { code, signal } = await run.ended;
+  const stderr = run.stderr;
   assert.equal(signal, null, 'ended by the signal itself: no handler was listening');
   assert.equal(code, 130, stderr);
   assert.match(
@@ -256,14 +234,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     // An older report's page: regenerating it would change it, so an unchanged folder shows nothing was replaced.
     writeFileSync(join(out, 'index.html'), 'older page\n');
     const before = folderDigest(out);
-    const child = spawn(process.execPath, [CLI, 'report', out, '--quiet'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const exited = new Promise<[number | null, string | null]>((resolve) =>
-      child.on('exit', (code, sig) => resolve([code, sig])),
-    );
+    const run = startCli(['report', out, '--quiet']);
+    const child = run.child;
     // Reading the run's CSV files (Linux: /proc lists the files the process has open): it has started.
     const reading = () => {
       try {
@@ -278,11 +250,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
         return false;
       }
     };
-    for (let i = 0; i < 20000 && !reading() && child.exitCode === null; i++)
-      await new Promise((res) => setTimeout(res, 1));
-    assert.equal(child.exitCode, null, `report ended before it could be interrupted: ${stderr}`);
+    await waitFor(run, reading, 1, 20000);
+    assert.equal(child.exitCode, null, `report ended before it could be interrupted: ${run.stderr}`);
     child.kill(signal);
-    const [code, sig] = await exited;
+    const { code, signal: sig } = await run.ended;
+    const stderr = run.stderr;
     assert.equal(sig, null, 'ended by the signal itself: no handler was listening');
     assert.equal(code, signal === 'SIGINT' ? 130 : 143, stderr);
     assert.match(stderr, new RegExp(`interrupted \\(${signal}\\): nothing was replaced; .*run is unchanged`));
@@ -298,24 +270,26 @@ test('simulate --seeds on one worker answers Ctrl-C between short seeds, not aft
   const out = join(dir, 'run');
   // 200 seeds of the default scenario, each shorter than a slice of events, all on this thread: a few
   // seconds back to back.
-  const child = spawn(
-    process.execPath,
-    [CLI, 'simulate', '--seeds', '200', '--workers', '1', '--no-report', '--out', out, '--quiet'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const started = () => readdirSync(dir).some((n) => n.startsWith('.run.partial-'));
-  for (let i = 0; i < 6000 && !started() && child.exitCode === null; i++)
-    await new Promise((res) => setTimeout(res, 5));
+  const run = startCli([
+    'simulate',
+    '--seeds',
+    '200',
+    '--workers',
+    '1',
+    '--no-report',
+    '--out',
+    out,
+    '--quiet',
+  ]);
+  await waitFor(run, () => readdirSync(dir).some((n) => n.startsWith('.run.partial-')));
   // Past the first seed (tens of ms), into the others.
   await new Promise((res) => setTimeout(res, 300));
-  assert.equal(child.exitCode, null, `the run ended before it could be interrupted: ${stderr}`);
+  assert.equal(run.child.exitCode, null, `the run ended before it could be interrupted: ${run.stderr}`);
   const sentAt = performance.now();
-  child.kill('SIGINT');
-  const code = await exited;
+  run.child.kill('SIGINT');
+  const { code } = await run.ended;
   const tookMs = performance.now() - sentAt;
+  const stderr = run.stderr;
   assert.equal(code, 130, stderr);
   assert.match(stderr, /interrupted \(SIGINT\) at 600 of 600 s simulated: nothing was written/);
   assert.deepEqual(readdirSync(dir), [], 'no report and no temp folder');
