@@ -1,7 +1,8 @@
 /** Writing a report folder whole or not at all: a temporary sibling folder, renamed into place. */
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { outputFailure } from './errors.js';
 import { recoverPartials } from '../report/partials.js';
 import { swapInto, writeFiles } from '../report/write.js';
 
@@ -40,16 +41,23 @@ export function checkOutputPath(path: string, kind: 'folder' | 'file', flag: str
 
 export function writeAtomically(outDir: string, files: { path: string; content: string }[]): void {
   checkOutputPath(outDir, 'folder', '--out');
+  const hadFolder = existsSync(outDir);
   const parent = dirname(outDir);
-  mkdirSync(parent, { recursive: true });
-  recoverPartials(outDir);
   const tmp = join(parent, `.${basename(outDir)}.partial-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
   try {
+    mkdirSync(parent, { recursive: true });
+    recoverPartials(outDir);
+    rmSync(tmp, { recursive: true, force: true });
+    // Not recursive: a recursive mkdir reports a read-only file system as ENOENT.
+    mkdirSync(tmp);
     writeFiles(tmp, files);
     swapInto(tmp, outDir);
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
-    throw e;
+    throw outputFailure(
+      e,
+      outDir,
+      `nothing was written; ${hadFolder ? `${outDir} is as it was` : `${outDir} was not made`}`,
+    );
   }
 }

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { regenerateReport } from '../report/write.js';
+import { outputFailure } from './errors.js';
 import { onInterrupt } from './interrupt.js';
 
 export interface ReportArgs {
@@ -15,6 +16,12 @@ export async function runReport(args: ReportArgs): Promise<number> {
   let files;
   try {
     files = await regenerateReport(dir);
+  } catch (e) {
+    throw outputFailure(
+      e,
+      `the charts, index.html and summary.md in ${dir}`,
+      `nothing was replaced; ${dir} is unchanged`,
+    );
   } finally {
     stopListening();
   }

@@ -11,6 +11,7 @@ import { defaultFluidTickUs, type Scenario } from '../scenario/types.js';
 import { DEFAULT_OPENMETRICS_START_S, OpenMetricsWriter } from '../replay/openmetrics.js';
 import { parseTime } from '../replay/time.js';
 import { checkOutputPath } from './atomic.js';
+import { outputFailure } from './errors.js';
 import { DEFAULT_SCENARIO } from './paths.js';
 import { progressBar } from './progress.js';
 
@@ -181,8 +182,13 @@ export async function runSimulate(args: SimulateArgs): Promise<number> {
     om?.finish();
   } catch (e) {
     om?.abort();
-    if (!interrupt.signal.aborted) throw e;
     const kept = hadReport ? `the previous report in ${outDir} is unchanged` : `${outDir} holds no report`;
+    if (!interrupt.signal.aborted)
+      throw outputFailure(
+        e,
+        `the report in ${outDir}${args.openmetrics ? ` or ${args.openmetrics}` : ''}`,
+        `nothing was written${args.openmetrics ? ' (nor the OpenMetrics file)' : ''}; ${kept}`,
+      );
     interrupted =
       `interrupted (${interrupt.signal.reason}) at ${simulatedS} of ${(durationUs ?? scenario.durationUs) / 1e6} s simulated: ` +
       `nothing was written${args.openmetrics ? ' (nor the OpenMetrics file)' : ''}; ${kept}`;
