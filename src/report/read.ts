@@ -203,7 +203,9 @@ export interface RunFolder {
 
 /** Checks the folder, reads summary.json and scenario.json, and checks the CSV files are there. */
 export function openRunFolder(dir: string): RunFolder {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new DataError(`${dir}: no such folder`);
+  if (!existsSync(dir)) throw new DataError(`${dir}: no such folder`);
+  if (!statSync(dir).isDirectory())
+    throw new DataError(`${dir} is a file, not a report folder: give the folder a run wrote (its --out)`);
   const result = readSummary(join(dir, 'summary.json'));
   const scenarioFile = join(dir, 'scenario.json');
   const scenario = existsSync(scenarioFile) ? readScenario(scenarioFile) : null;

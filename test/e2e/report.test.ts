@@ -157,6 +157,14 @@ test('report DIR: a missing or malformed folder or file exits 2 naming it, and r
   const cases: [string, (dir: string) => void, RegExp][] = [
     ['no folder', (dir) => rmSync(dir, { recursive: true }), /error: .*no-folder: no such folder/],
     [
+      'a file, not a folder',
+      (dir) => {
+        rmSync(dir, { recursive: true });
+        writeFileSync(dir, 'notes\n');
+      },
+      /error: .*a-file is a file, not a report folder/,
+    ],
+    [
       'summary.json not JSON',
       (dir) => writeFileSync(join(dir, 'summary.json'), '{'),
       /summary\.json: not valid JSON/,
@@ -202,7 +210,7 @@ test('report DIR: a missing or malformed folder or file exits 2 naming it, and r
   // Each case breaks its own copy of a good run folder; the commands run side by side.
   const results = await Promise.all(
     cases.map(async ([name, breakIt], i) => {
-      const dir = join(tmp, i === 0 ? 'no-folder' : `broken-${i}`);
+      const dir = join(tmp, i === 0 ? 'no-folder' : i === 1 ? 'a-file' : `broken-${i}`);
       cpSync(good, dir, { recursive: true });
       breakIt(dir);
       const r = await cliAsync(['report', dir]);
@@ -215,7 +223,7 @@ test('report DIR: a missing or malformed folder or file exits 2 naming it, and r
     assert.equal(r.status, 2, `${name}: ${r.stderr}`);
     assert.match(r.stderr, message, name);
     assert.doesNotMatch(r.stderr, /\n\s+at /, `${name}: a stack trace`);
-    if (i > 0)
+    if (i > 1)
       assert.ok(readFileSync(join(dir, 'index.html')).equals(page), `${name}: index.html was replaced`);
   }
 });
