@@ -201,7 +201,8 @@ await yargs?.(argv)
               .positional('file', {
                 type: 'string',
                 demandOption: true,
-                describe: 'Scenario with at least one HPA',
+                describe:
+                  'Scenario with the autoscaler to tune (an HPA, KEDA ScaledObject, KPA or predictive policy)',
               })
               .option('space', {
                 type: 'string',
@@ -398,7 +399,6 @@ await yargs?.(argv)
       y
         .positional('dir', { type: 'string', demandOption: true, describe: 'A folder written by simulate' })
         .option('quiet', { type: 'boolean', describe: 'Print nothing on success' })
-        .example('$0 plan scenarios/plan-seed.yaml', 'replicas, nodes and cost per CPU type for an SLO')
         .example('$0 report reports/seed-demo-hpa', 'redraw a run (one made with --no-report, say)'),
     (a) =>
       run(
