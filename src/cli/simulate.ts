@@ -182,16 +182,17 @@ export async function runSimulate(args: SimulateArgs): Promise<number> {
     om?.finish();
   } catch (e) {
     om?.abort();
-    const kept = hadReport ? `the previous report in ${outDir} is unchanged` : `${outDir} holds no report`;
+    // What is (not) on disk, the same whether a signal or a full disk ended the run.
+    const kept =
+      `nothing was written${args.openmetrics ? ' (nor the OpenMetrics file)' : ''}; ` +
+      (hadReport ? `the previous report in ${outDir} is unchanged` : `${outDir} holds no report`);
     if (!interrupt.signal.aborted)
       throw outputFailure(
         e,
         `the report in ${outDir}${args.openmetrics ? ` or ${args.openmetrics}` : ''}`,
-        `nothing was written${args.openmetrics ? ' (nor the OpenMetrics file)' : ''}; ${kept}`,
+        kept,
       );
-    interrupted =
-      `interrupted (${interrupt.signal.reason}) at ${simulatedS} of ${(durationUs ?? scenario.durationUs) / 1e6} s simulated: ` +
-      `nothing was written${args.openmetrics ? ' (nor the OpenMetrics file)' : ''}; ${kept}`;
+    interrupted = `interrupted (${interrupt.signal.reason}) at ${simulatedS} of ${(durationUs ?? scenario.durationUs) / 1e6} s simulated: ${kept}`;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -47,6 +47,21 @@ async function waitFor(run: ReturnType<typeof startCli>, ready: () => boolean, m
     await new Promise((res) => setTimeout(res, ms));
 }
 
+/**
+ * Ctrl-C to a simulate whose --out is `dir`/run, once it runs: its temp folder beside the report exists
+ * (made after the Ctrl-C handler is set), then 300 ms more. Its exit code, stderr, and how long after
+ * the signal it ended.
+ */
+async function interruptRunningSimulate(run: ReturnType<typeof startCli>, dir: string) {
+  await waitFor(run, () => readdirSync(dir).some((n) => n.startsWith('.run.partial-')));
+  await new Promise((res) => setTimeout(res, 300));
+  assert.equal(run.child.exitCode, null, `the run ended before it could be interrupted: ${run.stderr}`);
+  const sentAt = performance.now();
+  run.child.kill('SIGINT');
+  const { code } = await run.ended;
+  return { code, stderr: run.stderr, tookMs: performance.now() - sentAt };
+}
+
 for (const workers of ['1', '2']) {
   test(`tune on ${workers} worker(s) stops cleanly on Ctrl-C and says what it kept`, async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'inferscale-int-'));
@@ -105,15 +120,7 @@ for (const [what, args] of [
     assert.equal(first.status, 0, first.stderr);
     const before = folderDigest(out);
     const run = startCli(['simulate', ...args, '--out', out, '--quiet']);
-    // Running: its temp folder beside the report exists (made after the Ctrl-C handler is set), then a bit more.
-    await waitFor(run, () => readdirSync(dir).some((n) => n.startsWith('.run.partial-')));
-    await new Promise((res) => setTimeout(res, 300));
-    assert.equal(run.child.exitCode, null, `the run ended before it could be interrupted: ${run.stderr}`);
-    const sentAt = performance.now();
-    run.child.kill('SIGINT');
-    const { code } = await run.ended;
-    const tookMs = performance.now() - sentAt;
-    const stderr = run.stderr;
+    const { code, stderr, tookMs } = await interruptRunningSimulate(run, dir);
     assert.equal(code, 130, stderr);
     assert.match(
       stderr,
@@ -281,15 +288,8 @@ test('simulate --seeds on one worker answers Ctrl-C between short seeds, not aft
     out,
     '--quiet',
   ]);
-  await waitFor(run, () => readdirSync(dir).some((n) => n.startsWith('.run.partial-')));
-  // Past the first seed (tens of ms), into the others.
-  await new Promise((res) => setTimeout(res, 300));
-  assert.equal(run.child.exitCode, null, `the run ended before it could be interrupted: ${run.stderr}`);
-  const sentAt = performance.now();
-  run.child.kill('SIGINT');
-  const { code } = await run.ended;
-  const tookMs = performance.now() - sentAt;
-  const stderr = run.stderr;
+  // The 300 ms after it starts take it past the first seed (tens of ms), into the others.
+  const { code, stderr, tookMs } = await interruptRunningSimulate(run, dir);
   assert.equal(code, 130, stderr);
   assert.match(stderr, /interrupted \(SIGINT\) at 600 of 600 s simulated: nothing was written/);
   assert.deepEqual(readdirSync(dir), [], 'no report and no temp folder');

@@ -15,9 +15,12 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = join(ROOT, 'dist/src/cli/main.js');
 const S = (name: string) => join(ROOT, 'scenarios', name);
+const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+/** The seed demo for 30 s, CSV and JSON only: a run that would write its outputs at once. */
+const SHORT_RUN = ['simulate', S('seed-demo.yaml'), '--duration', '30s', '--no-report'];
 
 for (const [command, args] of [
-  ['simulate', ['simulate', S('seed-demo.yaml'), '--duration', '30s', '--no-report']],
+  ['simulate', SHORT_RUN],
   ['plan', ['plan', S('plan-seed.yaml'), '--no-confirm']],
   [
     'tune',
@@ -29,10 +32,7 @@ for (const [command, args] of [
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const out = join(dir, 'notes.txt');
     writeFileSync(out, 'my notes\n');
-    const r = spawnSync(process.execPath, [CLI, ...args, '--out', out, '--quiet'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    });
+    const r = cli([...args, '--out', out, '--quiet']);
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /^\(command line\):1:1 --out: .*notes\.txt is a file, not a folder/m);
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
@@ -45,23 +45,7 @@ test('simulate refuses an --openmetrics that is a folder before it runs', (t) =>
   const dir = mkdtempSync(join(tmpdir(), 'inferscale-out-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   mkdirSync(join(dir, 'metrics'));
-  const r = spawnSync(
-    process.execPath,
-    [
-      CLI,
-      'simulate',
-      S('seed-demo.yaml'),
-      '--duration',
-      '30s',
-      '--no-report',
-      '--out',
-      join(dir, 'run'),
-      '--openmetrics',
-      join(dir, 'metrics'),
-      '--quiet',
-    ],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
+  const r = cli([...SHORT_RUN, '--out', join(dir, 'run'), '--openmetrics', join(dir, 'metrics'), '--quiet']);
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /^\(command line\):1:1 --openmetrics: .*metrics is a folder, not a file/m);
   assert.deepEqual(readdirSync(dir), ['metrics'], 'no report written');
@@ -75,22 +59,13 @@ for (const flag of ['--out', '--openmetrics'] as const) {
     writeFileSync(join(dir, 'notes.txt'), 'my notes\n');
     const target = join(dir, 'notes.txt', 'deeper', flag === '--out' ? 'run' : 'run.om');
     const out = flag === '--out' ? target : join(dir, 'run');
-    const r = spawnSync(
-      process.execPath,
-      [
-        CLI,
-        'simulate',
-        S('seed-demo.yaml'),
-        '--duration',
-        '30s',
-        '--no-report',
-        '--out',
-        out,
-        ...(flag === '--openmetrics' ? ['--openmetrics', target] : []),
-        '--quiet',
-      ],
-      { cwd: ROOT, encoding: 'utf8' },
-    );
+    const r = cli([
+      ...SHORT_RUN,
+      '--out',
+      out,
+      ...(flag === '--openmetrics' ? ['--openmetrics', target] : []),
+      '--quiet',
+    ]);
     assert.equal(r.status, 2, r.stderr);
     assert.match(
       r.stderr,
