@@ -6,9 +6,11 @@
  *
  *   INFERSCALE_GOLDEN_UPDATE=1 node --test dist/test/conformance/golden.test.js
  *
- * The runs cover each arrival and drop path: Poisson frames into drop-newest (mmck), periodic frames
- * with trim-on-pop and notify wake-up (seed-demo), the HPA on CPU and on scale ratio, KEDA, manual
- * scale events, and a second seed.
+ * The runs cover each arrival and drop path: Poisson frames into drop-newest with notify wake-up
+ * (mmck), periodic frames into trim-on-pop with poll wake-up (seed-demo), the HPA on CPU and on scale
+ * ratio, KEDA, manual scale events, a second seed, and periodic-mix: every drop policy with periodic
+ * frames at whole and fractional periods, stream counts that fall to 0 and rise, each phase, jitter,
+ * batches, and periodic and Poisson frames into one queue.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -32,6 +34,7 @@ const RUNS: { name: string; file: string; seed?: number; durationUs?: number }[]
   { name: 'seed-hpa-scale-ratio', file: 'scenarios/seed-hpa-scale-ratio.yaml' },
   { name: 'seed-keda', file: 'scenarios/seed-keda.yaml' },
   { name: 'seed-manual-scale', file: 'scenarios/seed-manual-scale.yaml' },
+  { name: 'periodic-mix', file: 'test/fixtures/golden/periodic-mix.yaml' },
 ];
 
 function files(dir: string): string[] {
