@@ -91,6 +91,8 @@ export interface SimulateOptions {
   sink?: RunSink;
   /** Check frame conservation at every step (default true; costs O(services) per step). */
   checkInvariants?: boolean;
+  /** Every periodic frame as an event (world.ts, WorldOptions): for the test that compares the two ways. */
+  eventPerFrame?: boolean;
 }
 
 export interface FrameKpis {
@@ -185,7 +187,13 @@ export function startRun(scenario: Scenario, options: SimulateOptions = {}): Sim
   let events = 0;
 
   // 1. Build the world and schedule what exists at time 0.
-  const world = new World(scenario, seed, endUs, { event: (e) => sink.event?.(e) });
+  const world = new World(
+    scenario,
+    seed,
+    endUs,
+    { event: (e) => sink.event?.(e) },
+    { eventPerFrame: options.eventPerFrame },
+  );
   const recoveryDropPercent = scenario.slo.maxDropPercent ?? DEFAULT_RECOVERY_DROP_PERCENT;
   const recovery = loadStepsUs(scenario, endUs).map((steps) => new RecoveryTracker(steps, stepUs));
   const heap = world.heap;
@@ -210,6 +218,8 @@ export function startRun(scenario: Scenario, options: SimulateOptions = {}): Sim
       n++;
       if (heap.eventKind === Ev.Sample) {
         const k = heap.a;
+        // The step's frames up to and including now (world.ts, Frames on demand).
+        world.catchUpAll(PRIORITY[Ev.Sample] > PRIORITY[Ev.PeriodicFrame]);
         sample(world, world.now - lastSampleUs, sink, recovery, recoveryDropPercent);
         if (check) world.checkConservation();
         lastSampleUs = world.now;
@@ -231,7 +241,17 @@ export function startRun(scenario: Scenario, options: SimulateOptions = {}): Sim
     },
     finish: () => {
       if (!done) throw new InvariantError('finish() before the run reached its end');
-      return summarize(scenario, world, recovery, recoveryDropPercent, seed, endUs, stepUs, events);
+      // The frames made on demand count as the events they stand for.
+      return summarize(
+        scenario,
+        world,
+        recovery,
+        recoveryDropPercent,
+        seed,
+        endUs,
+        stepUs,
+        events + world.ringEvents,
+      );
     },
   };
 }

@@ -24,11 +24,16 @@ import {
 import { controllerConfig, onAutoscalerTick, startAutoscalers } from './autoscaling.js';
 import type { ControllerConfig } from '../autoscale/hpa/index.js';
 import { FluidEngine } from './fluid.js';
+import { FrameRing } from './frame-ring.js';
 
 // The hot handlers push their events straight onto the heap, with these priorities.
 const PRIORITY_SERVICE_DONE = PRIORITY[Ev.ServiceDone];
 const PRIORITY_PERIODIC = PRIORITY[Ev.PeriodicFrame];
 const PRIORITY_POISSON = PRIORITY[Ev.PoissonFrame];
+// Whether an event of each kind that takes frames sees the frames arriving at its own time (see World).
+const DONE_SEES_FRAMES_AT_NOW = PRIORITY_SERVICE_DONE > PRIORITY_PERIODIC;
+const READY_SEES_FRAMES_AT_NOW = PRIORITY[Ev.PodReady] > PRIORITY_PERIODIC;
+const POLL_SEES_FRAMES_AT_NOW = PRIORITY[Ev.Poll] > PRIORITY_PERIODIC;
 
 /** Taken entries at the head of a notify idle list below which it is not worth compacting. */
 const IDLE_COMPACT_MIN = 16;
@@ -208,6 +213,11 @@ export class ServiceState {
   pollLane = -1;
   /** The heap lane of this service's completions (a model with no serviceTime), or -1. */
   doneLane = -1;
+  /**
+   * The pending periodic frames of a service whose frames are made on demand (World, "Frames on
+   * demand"), one ring per period among its stream groups; null when each frame is an event.
+   */
+  frameRings: FrameRing[] | null = null;
   // Run totals.
   offered = 0;
   inferred = 0;
@@ -332,6 +342,8 @@ export class GroupState {
   readonly jitterUs: number;
   /** The heap lane of this group's arrivals (world.ts, assignLanes), or -1 for the heap itself. */
   lane = -1;
+  /** The ring of this group's pending frames when its service's frames are made on demand, else null. */
+  ring: FrameRing | null = null;
   constructor(
     readonly index: number,
     readonly cfg: StreamGroupConfig,
@@ -348,6 +360,28 @@ export interface WorldSink {
   event(e: RunEvent): void;
 }
 
+export interface WorldOptions {
+  /**
+   * Every periodic frame as an event of its own, as for a service that cannot have its frames made on
+   * demand (below). Only the test that compares the two ways sets it: they give the same run.
+   */
+  eventPerFrame?: boolean;
+}
+
+/**
+ * Frames on demand. A periodic frame into a service whose pods poll changes nothing but the queue and
+ * the service's counters: no pod is woken, and (without jitter) its time needs no random draw. Such a
+ * service's frames are not events: each stream's next frame waits in the service's FrameRing, and the
+ * frames due are pushed into the queue, in time order and with the same drop rules as `arrive`, when
+ * something is about to look at the queue or the counters: a pod taking frames (after a completion
+ * or at a poll), the step's sample, and every event other than frames, completions and polls (scrapes,
+ * autoscaler ticks, count changes, ...). "Due" follows the event order: an event of priority p at t
+ * sees the frames before t, and those at t when p runs after frames (PRIORITY). Frames at the same time
+ * hold the same value, so their order among themselves cannot show. Each frame taken from a ring counts
+ * as the event it replaces (a stream's frame made stale by a count change too), so `events` is the
+ * same. The frame-per-event run stays for the rest: notify wake-up (an arrival wakes a pod), a KPA's
+ * in-flight area, jitter, Poisson and trace arrivals, and the fluid engine.
+ */
 export class World {
   readonly heap = new EventHeap(256);
   readonly nodes: NodeState[] = [];
@@ -361,12 +395,17 @@ export class World {
   /** The fluid engine when the scenario asks for it; null for the exact engine (the default). */
   readonly fluid: FluidEngine | null;
   now = AS_DOUBLE;
+  /** The services whose frames are made on demand (see World). */
+  private readonly onDemand: ServiceState[] = [];
+  /** Frames taken from the rings: the events they stand for (see World). */
+  ringEvents = 0;
 
   constructor(
     readonly scenario: Scenario,
     readonly seed: number,
     readonly endUs: number,
     private readonly sink: WorldSink,
+    options: WorldOptions = {},
   ) {
     this.now = 0; // declared AS_DOUBLE
     this.pools = scenario.nodePools.map((pool, i) => new PoolState(pool, i));
@@ -383,7 +422,31 @@ export class World {
       (g, i) => new GroupState(i, g, byName.get(g.type)!, randomStream(seed, `streams:${i}:${g.name}`)),
     );
     this.fluid = scenario.engine ? new FluidEngine(this, scenario.engine.tickUs) : null;
-    if (!this.fluid) this.assignLanes();
+    if (!this.fluid) {
+      if (!options.eventPerFrame) this.assignRings();
+      this.assignLanes();
+    }
+  }
+
+  /** Gives each service whose frames can be made on demand (see World) a ring per period of its groups. */
+  private assignRings(): void {
+    for (const svc of this.services) {
+      const groups = this.groups.filter((g) => g.service === svc);
+      if (
+        groups.length === 0 ||
+        !svc.pollWakeup ||
+        svc.tracksInflight ||
+        !groups.every((g) => g.cfg.arrivals === 'periodic' && g.jitterUs === 0)
+      )
+        continue;
+      const byPeriod = new Map<number, FrameRing>();
+      for (const g of groups) {
+        if (!byPeriod.has(g.periodUs)) byPeriod.set(g.periodUs, new FrameRing());
+        g.ring = byPeriod.get(g.periodUs)!;
+      }
+      svc.frameRings = [...byPeriod.values()];
+      this.onDemand.push(svc);
+    }
   }
 
   /**
@@ -397,7 +460,7 @@ export class World {
   private assignLanes(): void {
     const byPeriod = new Map<number, number>();
     for (const g of this.groups) {
-      if (g.cfg.arrivals !== 'periodic') continue;
+      if (g.cfg.arrivals !== 'periodic' || g.ring !== null) continue;
       if (!byPeriod.has(g.periodUs)) byPeriod.set(g.periodUs, this.heap.addLane());
       g.lane = byPeriod.get(g.periodUs)!;
     }
@@ -448,6 +511,16 @@ export class World {
   }
 
   dispatch(kind: number, a: number, b: number): void {
+    // Every event but frames, completions and polls sees every queue with its frames due (see World).
+    if (
+      this.onDemand.length > 0 &&
+      kind !== Ev.PeriodicFrame &&
+      kind !== Ev.ServiceDone &&
+      kind !== Ev.Poll &&
+      kind !== Ev.PoissonFrame &&
+      kind !== Ev.TraceFrame
+    )
+      this.catchUpAll(PRIORITY[kind] > PRIORITY_PERIODIC);
     switch (kind as Ev) {
       case Ev.PoissonFrame:
         return this.onPoissonFrame(a, b);
@@ -550,7 +623,66 @@ export class World {
     let t = s.startUs + (g.wholePeriodUs > 0 ? s.k * g.wholePeriodUs : Math.round((s.k * 1e6) / g.cfg.fps));
     if (g.jitterUs > 0) t += Math.round((2 * g.rng.next() - 1) * g.jitterUs);
     if (t < this.now) t = this.now;
-    if (t <= this.endUs) this.heap.pushLane(g.lane, t, PRIORITY_PERIODIC, Ev.PeriodicFrame, s.id, s.epoch);
+    if (t > this.endUs) return;
+    if (g.ring !== null) g.ring.insert(t, s.id, s.epoch);
+    else this.heap.pushLane(g.lane, t, PRIORITY_PERIODIC, Ev.PeriodicFrame, s.id, s.epoch);
+  }
+
+  /**
+   * Pushes a service's frames that are due into its queue (see World): those before now, and those at
+   * now too when `atNow` (the event running now sorts after frames).
+   */
+  catchUp(svc: ServiceState, atNow: boolean): void {
+    const rings = svc.frameRings!;
+    // Times are whole µs: "before now, or at now too" is "before limit".
+    const limit = atNow ? this.now + 1 : this.now;
+    const endUs = this.endUs;
+    const streams = this.streams;
+    const q = svc.queue;
+    const trimOnPop = svc.trimOnPop;
+    let taken = 0;
+    let offered = 0;
+    let dropped = 0;
+    for (;;) {
+      let ring = rings[0];
+      let t = ring.headTime();
+      for (let r = 1; r < rings.length; r++) {
+        const rt = rings[r].headTime();
+        if (rt < t) {
+          ring = rings[r];
+          t = rt;
+        }
+      }
+      if (!(t < limit)) break;
+      const s = streams[ring.headStream()];
+      const epoch = ring.headEpoch();
+      ring.shift();
+      taken++;
+      if (s.epoch !== epoch) continue; // its stream stopped after scheduling it
+      // As onPeriodicFrame and arrive, for a service whose pods poll (nothing to wake) and no jitter.
+      s.k++;
+      const g = s.group;
+      const next =
+        s.startUs + (g.wholePeriodUs > 0 ? s.k * g.wholePeriodUs : Math.round((s.k * 1e6) / g.cfg.fps));
+      if (next <= endUs) ring.insert(next, s.id, epoch);
+      offered++;
+      if (!trimOnPop && q.length >= svc.queueCapacity) {
+        dropped++;
+        if (svc.dropNewest) continue;
+        q.shift(); // drop-oldest: the oldest makes room for the newest
+      }
+      q.push(t);
+    }
+    this.ringEvents += taken;
+    svc.offered += offered;
+    svc.stepOffered += offered;
+    svc.dropped += dropped;
+    svc.stepDropped += dropped;
+  }
+
+  /** `catchUp` for every service whose frames are made on demand. */
+  catchUpAll(atNow: boolean): void {
+    for (const svc of this.onDemand) this.catchUp(svc, atNow);
   }
 
   private onPeriodicFrame(id: number, epoch: number): void {
@@ -621,9 +753,13 @@ export class World {
     q.push(now);
   }
 
-  /** A Ready pod takes up to batchSize frames; trim-on-pop then trims (the seed's LPOP + LTRIM). */
-  private takeFrames(pod: Pod): boolean {
+  /**
+   * A Ready pod takes up to batchSize frames; trim-on-pop then trims (the seed's LPOP + LTRIM).
+   * `atNow`: the frames arriving now came first (see World).
+   */
+  private takeFrames(pod: Pod, atNow: boolean): boolean {
     const svc = pod.service;
+    if (svc.frameRings !== null) this.catchUp(svc, atNow);
     const q = svc.queue;
     if (q.length === 0) return false;
     const now = this.now;
@@ -731,7 +867,7 @@ export class World {
       this.remove(pod);
       return;
     }
-    this.seekWork(pod);
+    this.seekWork(pod, DONE_SEES_FRAMES_AT_NOW);
   }
 
   /** The seed's gauges from the frames and drops since the pod's last report. */
@@ -761,9 +897,9 @@ export class World {
     pod.lastReportUs = this.now;
   }
 
-  /** An idle Ready pod looks for work: takes frames, or waits (poll or notify). */
-  private seekWork(pod: Pod): void {
-    if (this.takeFrames(pod)) {
+  /** An idle Ready pod looks for work: takes frames (`atNow`: see takeFrames), or waits (poll or notify). */
+  private seekWork(pod: Pod, atNow: boolean): void {
+    if (this.takeFrames(pod, atNow)) {
       this.startWork(pod);
       return;
     }
@@ -790,7 +926,7 @@ export class World {
   private onPoll(id: number, version: number): void {
     const pod = this.pods[id];
     if (pod.idleVersion !== version || pod.phase !== Phase.Ready) return;
-    if (this.takeFrames(pod)) {
+    if (this.takeFrames(pod, POLL_SEES_FRAMES_AT_NOW)) {
       this.startWork(pod);
       return;
     }
@@ -918,7 +1054,7 @@ export class World {
     schedulePodScrapes(this, pod);
     // The fluid engine gives the pod its share of the frames at its next tick.
     if (this.fluid) pod.idleSinceUs = this.now;
-    else this.seekWork(pod);
+    else this.seekWork(pod, READY_SEES_FRAMES_AT_NOW);
   }
 
   private terminate(pod: Pod): void {
