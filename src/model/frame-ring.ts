@@ -1,25 +1,35 @@
 /**
- * The pending frames of a service's periodic streams, one entry per stream (its next frame's time,
- * the stream's id and the epoch it was scheduled in), in time order: what `World.catchUp` takes frames
- * from when a service's arrivals are generated on demand instead of as events (world.ts,
- * "Frames on demand"). Streams of one period re-enter at the back, one period after the frame that ran,
- * so an insertion is an append; a period that is not a whole number of µs (30 FPS) can put a stream
- * a µs before the back, and then it walks back that far.
+ * The next frames of the streams of one FPS that feed a service whose frames are made on demand
+ * (world.ts, "Frames on demand"): one entry per stream (its next frame's time, the stream's first
+ * frame's time, the frame's number and the stream's id), in time order. `World.catchUp` takes the
+ * first entry and `advance` puts the stream's next frame back. A frame's time is computed from its
+ * number, as for frames that are events (world.ts, scheduleNextFrame), so nothing drifts. A stream
+ * re-enters one period after the frame that ran, behind every other stream of the ring, so an insertion
+ * is an append; a period that is not a whole number of µs (30 FPS) can put it a µs before the last
+ * entry, and then it walks back that far.
  */
 export class FrameRing {
   private time: Float64Array;
+  private start: Float64Array;
+  private k: Float64Array;
   private stream: Int32Array;
-  private epoch: Int32Array;
   private mask: number;
-  head = 0;
+  private head = 0;
   length = 0;
+  /** The period when it is a whole number of µs, else 0 (as GroupState.wholePeriodUs). */
+  private readonly wholePeriodUs: number;
 
-  constructor(capacity = 16) {
+  constructor(
+    readonly fps: number,
+    capacity = 16,
+  ) {
+    this.wholePeriodUs = Number.isInteger(fps) && 1e6 % fps === 0 ? 1e6 / fps : 0;
     let c = 16;
     while (c < capacity) c *= 2;
     this.time = new Float64Array(c);
+    this.start = new Float64Array(c);
+    this.k = new Float64Array(c);
     this.stream = new Int32Array(c);
-    this.epoch = new Int32Array(c);
     this.mask = c - 1;
   }
 
@@ -28,55 +38,85 @@ export class FrameRing {
     return this.length > 0 ? this.time[this.head] : Infinity;
   }
 
+  /** The first entry's stream. */
   headStream(): number {
     return this.stream[this.head];
   }
 
-  headEpoch(): number {
-    return this.epoch[this.head];
+  /** A stream starts: its first frame (number 0) at `startUs`, if that is at or before `endUs`. */
+  add(startUs: number, stream: number, endUs: number): void {
+    if (startUs <= endUs) this.insert(startUs, startUs, 0, stream);
   }
 
-  /** Removes the first entry (the caller read it with headTime, headStream and headEpoch). */
-  shift(): void {
-    this.head = (this.head + 1) & this.mask;
+  /** The first entry's frame ran: its stream's next frame, if at or before `endUs`, takes its place. */
+  advance(endUs: number): void {
+    const h = this.head;
+    const start = this.start[h];
+    const k = this.k[h] + 1;
+    const stream = this.stream[h];
+    this.head = (h + 1) & this.mask;
     this.length--;
+    const t = start + (this.wholePeriodUs > 0 ? k * this.wholePeriodUs : Math.round((k * 1e6) / this.fps));
+    if (t <= endUs) this.insert(t, start, k, stream);
+  }
+
+  /** A stream stops: its pending frame leaves the ring. False when it had none (past the end). */
+  remove(stream: number): boolean {
+    const mask = this.mask;
+    for (let n = 0; n < this.length; n++) {
+      if (this.stream[(this.head + n) & mask] !== stream) continue;
+      // Close the gap: every later entry moves one place forward.
+      for (let m = n + 1; m < this.length; m++) this.move((this.head + m) & mask, (this.head + m - 1) & mask);
+      this.length--;
+      return true;
+    }
+    return false;
   }
 
   /** Adds an entry after every entry with a time at or before `timeUs`. */
-  insert(timeUs: number, stream: number, epoch: number): void {
+  private insert(timeUs: number, start: number, k: number, stream: number): void {
     if (this.length === this.time.length) this.grow();
     const mask = this.mask;
     const time = this.time;
     let i = (this.head + this.length) & mask;
-    // Walk back over the entries that are later (none, for streams of one whole period).
+    // Walk back over the entries that are later (none, for a whole period).
     for (let n = this.length; n > 0; n--) {
       const prev = (i - 1) & mask;
       if (time[prev] <= timeUs) break;
-      time[i] = time[prev];
-      this.stream[i] = this.stream[prev];
-      this.epoch[i] = this.epoch[prev];
+      this.move(prev, i);
       i = prev;
     }
     time[i] = timeUs;
+    this.start[i] = start;
+    this.k[i] = k;
     this.stream[i] = stream;
-    this.epoch[i] = epoch;
     this.length++;
+  }
+
+  private move(from: number, to: number): void {
+    this.time[to] = this.time[from];
+    this.start[to] = this.start[from];
+    this.k[to] = this.k[from];
+    this.stream[to] = this.stream[from];
   }
 
   private grow(): void {
     const c = this.time.length * 2;
     const time = new Float64Array(c);
+    const start = new Float64Array(c);
+    const k = new Float64Array(c);
     const stream = new Int32Array(c);
-    const epoch = new Int32Array(c);
     for (let i = 0; i < this.length; i++) {
       const j = (this.head + i) & this.mask;
       time[i] = this.time[j];
+      start[i] = this.start[j];
+      k[i] = this.k[j];
       stream[i] = this.stream[j];
-      epoch[i] = this.epoch[j];
     }
     this.time = time;
+    this.start = start;
+    this.k = k;
     this.stream = stream;
-    this.epoch = epoch;
     this.mask = c - 1;
     this.head = 0;
   }

@@ -215,7 +215,7 @@ export class ServiceState {
   doneLane = -1;
   /**
    * The pending periodic frames of a service whose frames are made on demand (World, "Frames on
-   * demand"), one ring per period among its stream groups; null when each frame is an event.
+   * demand"), one ring per FPS among its stream groups; null when each frame is an event.
    */
   frameRings: FrameRing[] | null = null;
   // Run totals.
@@ -439,12 +439,12 @@ export class World {
         !groups.every((g) => g.cfg.arrivals === 'periodic' && g.jitterUs === 0)
       )
         continue;
-      const byPeriod = new Map<number, FrameRing>();
+      const byFps = new Map<number, FrameRing>();
       for (const g of groups) {
-        if (!byPeriod.has(g.periodUs)) byPeriod.set(g.periodUs, new FrameRing());
-        g.ring = byPeriod.get(g.periodUs)!;
+        if (!byFps.has(g.cfg.fps)) byFps.set(g.cfg.fps, new FrameRing(g.cfg.fps));
+        g.ring = byFps.get(g.cfg.fps)!;
       }
-      svc.frameRings = [...byPeriod.values()];
+      svc.frameRings = [...byFps.values()];
       this.onDemand.push(svc);
     }
   }
@@ -589,6 +589,8 @@ export class World {
         const s = g.streams[i];
         s.active = false;
         s.epoch++;
+        // The frame it had pending counts as the stale event it would have been.
+        if (g.ring !== null && g.ring.remove(s.id)) this.ringEvents++;
       }
       g.active = count;
     }
@@ -614,7 +616,8 @@ export class World {
           ? Math.round((g.periodUs * i) / Math.max(1, maxCount(g.cfg)))
           : Math.floor(g.rng.next() * g.periodUs);
     s.startUs = this.now + offset;
-    this.scheduleNextFrame(s);
+    if (g.ring !== null) g.ring.add(s.startUs, s.id, this.endUs);
+    else this.scheduleNextFrame(s);
   }
 
   private scheduleNextFrame(s: Stream): void {
@@ -623,9 +626,7 @@ export class World {
     let t = s.startUs + (g.wholePeriodUs > 0 ? s.k * g.wholePeriodUs : Math.round((s.k * 1e6) / g.cfg.fps));
     if (g.jitterUs > 0) t += Math.round((2 * g.rng.next() - 1) * g.jitterUs);
     if (t < this.now) t = this.now;
-    if (t > this.endUs) return;
-    if (g.ring !== null) g.ring.insert(t, s.id, s.epoch);
-    else this.heap.pushLane(g.lane, t, PRIORITY_PERIODIC, Ev.PeriodicFrame, s.id, s.epoch);
+    if (t <= this.endUs) this.heap.pushLane(g.lane, t, PRIORITY_PERIODIC, Ev.PeriodicFrame, s.id, s.epoch);
   }
 
   /**
@@ -637,10 +638,8 @@ export class World {
     // Times are whole µs: "before now, or at now too" is "before limit".
     const limit = atNow ? this.now + 1 : this.now;
     const endUs = this.endUs;
-    const streams = this.streams;
     const q = svc.queue;
     const trimOnPop = svc.trimOnPop;
-    let taken = 0;
     let offered = 0;
     let dropped = 0;
     for (;;) {
@@ -654,17 +653,8 @@ export class World {
         }
       }
       if (!(t < limit)) break;
-      const s = streams[ring.headStream()];
-      const epoch = ring.headEpoch();
-      ring.shift();
-      taken++;
-      if (s.epoch !== epoch) continue; // its stream stopped after scheduling it
       // As onPeriodicFrame and arrive, for a service whose pods poll (nothing to wake) and no jitter.
-      s.k++;
-      const g = s.group;
-      const next =
-        s.startUs + (g.wholePeriodUs > 0 ? s.k * g.wholePeriodUs : Math.round((s.k * 1e6) / g.cfg.fps));
-      if (next <= endUs) ring.insert(next, s.id, epoch);
+      ring.advance(endUs);
       offered++;
       if (!trimOnPop && q.length >= svc.queueCapacity) {
         dropped++;
@@ -673,7 +663,7 @@ export class World {
       }
       q.push(t);
     }
-    this.ringEvents += taken;
+    this.ringEvents += offered;
     svc.offered += offered;
     svc.stepOffered += offered;
     svc.dropped += dropped;

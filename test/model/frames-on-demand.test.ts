@@ -42,37 +42,40 @@ function assertSameRun(scenario: Scenario): ReturnType<typeof record> {
   return onDemand;
 }
 
-test('FrameRing keeps its entries in time order, appending, walking back a µs, and growing', () => {
-  const ring = new FrameRing();
+test('FrameRing gives every frame of its streams up to the end, in time order, and drops a removed stream', () => {
+  // 40 streams at 30 FPS (33,333.3 µs, not whole: some frames land a µs before the last entry) over
+  // 2 s, more streams than the ring holds at first. Stream 17 stops after its 10th frame.
+  const endUs = 2e6;
+  const starts = Array.from({ length: 40 }, (_, s) => Math.round((1e6 / 30) * (s / 40)));
+  const ring = new FrameRing(30);
   assert.equal(ring.headTime(), Infinity);
-  // 40 streams of a 33,333.3 µs period (30 FPS), 250 rounds: each re-enters one period after the
-  // frame that ran, rounded, so some land a µs before the back.
-  const period = 1e6 / 30;
-  const k = new Array<number>(40).fill(0);
-  for (let s = 0; s < 40; s++) ring.insert(Math.round((period * s) / 40), s, 7);
-  let last = -1;
-  for (let n = 0; n < 40 * 250; n++) {
+  starts.forEach((start, s) => ring.add(start, s, endUs));
+  ring.add(endUs + 1, 99, endUs); // starts after the end: no entry
+  const got: [number, number][] = [];
+  while (ring.length > 0) {
     const t = ring.headTime();
-    assert.ok(t >= last, `${t} after ${last}`);
-    last = t;
     const s = ring.headStream();
-    assert.equal(ring.headEpoch(), 7);
-    ring.shift();
-    k[s]++;
-    ring.insert(Math.round((period * s) / 40 + Math.round(k[s] * period)), s, 7);
-    assert.equal(ring.length, 40);
+    got.push([t, s]);
+    ring.advance(endUs);
+    if (s === 17 && got.filter(([, x]) => x === 17).length === 10) assert.equal(ring.remove(17), true);
   }
-  // Out-of-order inserts past the initial capacity come out sorted, equal times in insertion order.
-  const times = [50, 10, 30, 10, 90, 20, 70, 30, 60, 40, 80, 0, 55, 25, 15, 35, 45, 5, 95, 65];
-  const sorted = new FrameRing();
-  times.forEach((t, i) => sorted.insert(t, i, 0));
-  const out: [number, number][] = [];
-  while (sorted.length > 0) {
-    out.push([sorted.headTime(), sorted.headStream()]);
-    sorted.shift();
-  }
-  const want = times.map((t, i): [number, number] => [t, i]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  assert.deepEqual(out, want);
+  assert.equal(ring.remove(17), false);
+  assert.equal(ring.remove(99), false);
+  // What one event per frame gives: each stream's k-th frame at start + round(k 1e6 / 30).
+  const want: [number, number][] = [];
+  starts.forEach((start, s) => {
+    for (let k = 0; start + Math.round((k * 1e6) / 30) <= endUs && (s !== 17 || k < 10); k++)
+      want.push([start + Math.round((k * 1e6) / 30), s]);
+  });
+  const times = got.map(([t]) => t);
+  assert.deepEqual(
+    times,
+    [...times].sort((a, b) => a - b),
+    'not in time order',
+  );
+  const byTime = (x: [number, number][]) => [...x].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  assert.deepEqual(byTime(got), byTime(want));
+  assert.ok(got.length > 40 * 50, `${got.length} frames`);
 });
 
 test('frames on demand: completions, polls, samples and count changes on the µs of frames', () => {
