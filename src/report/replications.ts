@@ -58,7 +58,7 @@ export function bandRecords(points: SeriesPoint[], bands: BandPoint[], timesS: n
 }
 
 /** The q-quantile of ascending `sorted` (type 7). */
-export function quantile(sorted: readonly number[], q: number): number {
+export function quantile(sorted: ArrayLike<number>, q: number): number {
   if (sorted.length === 0) throw new Error('quantile of no values');
   const h = (sorted.length - 1) * q;
   const lo = Math.floor(h);
@@ -119,30 +119,38 @@ export function bandPoints(perSeed: readonly SeriesPoint[][]): { points: SeriesP
   const base = perSeed[0];
   const points: SeriesPoint[] = [];
   const bands: BandPoint[] = [];
+  // One point's values of one measure over the seeds; sorted in place (a typed array sorts numerically).
+  const scratch = new Float64Array(perSeed.length);
   for (let i = 0; i < base.length; i++) {
-    const at = perSeed.map((ps) => {
+    for (const ps of perSeed) {
       const p = ps[i];
       if (p?.time !== base[i].time || p.service !== base[i].service)
         throw new Error('the seeds sampled different steps');
-      return p;
-    });
+    }
     const point: Record<string, unknown> = { time: base[i].time, service: base[i].service };
     const b: Record<string, number | null> = {};
-    for (const [m] of MEASURES) {
-      const values = at
-        .map((p) => p[m])
-        .filter((v): v is number => v !== null)
-        .sort((x, y) => x - y);
-      const has = values.length > 0;
+    for (let j = 0; j < MEASURES.length; j++) {
+      const m = MEASURES[j][0];
+      let n = 0;
+      for (const ps of perSeed) {
+        const v = ps[i][m];
+        if (v !== null) scratch[n++] = v;
+      }
+      const values = scratch.subarray(0, n).sort();
+      const has = n > 0;
       point[m] = has ? compact(quantile(values, 0.5)) : null;
-      b[`${m}_p5`] = has ? compact(quantile(values, 0.05)) : null;
-      b[`${m}_p95`] = has ? compact(quantile(values, 0.95)) : null;
+      b[BAND_P5[j]] = has ? compact(quantile(values, 0.05)) : null;
+      b[BAND_P95[j]] = has ? compact(quantile(values, 0.95)) : null;
     }
     points.push(point as unknown as SeriesPoint);
     bands.push(b as BandPoint);
   }
   return { points, bands };
 }
+
+/** Each measure's band keys, in MEASURES' order. */
+const BAND_P5 = MEASURES.map(([m]) => `${m}_p5`);
+const BAND_P95 = MEASURES.map(([m]) => `${m}_p95`);
 
 /** One seed's work, as a worker does it. */
 export interface SeedJob {
