@@ -15,7 +15,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { DataError } from '../errors.js';
-import { fileDigest } from '../scenario/source.js';
+import { fieldColumn, fileDigest } from '../scenario/source.js';
 import { isUnixTime, parseTime } from './time.js';
 import type { SeriesBuilder } from './series.js';
 
@@ -361,13 +361,19 @@ export function importCsv(file: string, text: string, into: SeriesBuilder): void
     throw new DataError(
       `${file}:${rows[0].info.lines}:1: the header must be timestamp,metric,<label>...,value (found ${header.join(',')})`,
     );
+  // Lines are split only for a message: where field `c` of the record ending on line `ln` starts.
+  let lines: string[] | null = null;
+  const at = (ln: number, c: number) => {
+    lines ??= text.split(/\r?\n/);
+    return `${file}:${ln}:${fieldColumn(lines[ln - 1] ?? '', c)}`;
+  };
   const labelCols = header.map((h, i) => ({ h, i })).filter(({ i }) => i !== ti && i !== mi && i !== vi);
   for (const { h, i } of labelCols)
     if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(h))
-      throw new DataError(`${file}:${rows[0].info.lines}:${i + 1}: ${JSON.stringify(h)} is not a label name`);
+      throw new DataError(`${at(rows[0].info.lines, i)}: ${JSON.stringify(h)} is not a label name`);
   for (let r = 1; r < rows.length; r++) {
     const { record, info } = rows[r];
-    const where = (c: number) => `${file}:${info.lines}:${c + 1}`;
+    const where = (c: number) => at(info.lines, c);
     if (record.length !== header.length)
       throw new DataError(`${where(0)}: ${record.length} columns, the header has ${header.length}`);
     const t = parseTime(record[ti]);

@@ -18,7 +18,7 @@ import type {
   ServiceSpec,
   StreamGroupSpec,
 } from './schema.js';
-import type { PathSegment, ScenarioSource } from './source.js';
+import { fieldColumn, type PathSegment, type ScenarioSource } from './source.js';
 import { defaultFluidTickUs, type FluidEngineConfig } from './types.js';
 import { quantityMilli, resolveAutoscaling, type Fail } from './hpa-resolve.js';
 import { DeploymentManifest, HpaManifest } from './k8s-schema.js';
@@ -224,7 +224,7 @@ class Resolver {
       if (!Number.isFinite(v) || v < 0) {
         this.fail(
           path,
-          `${data.full}:${i + 1}: ${JSON.stringify(t)} is not a non-negative number of seconds`,
+          `${data.full}:${i + 1}:${lines[i].indexOf(t) + 1}: ${JSON.stringify(t)} is not a non-negative number of seconds`,
         );
         return [0];
       }
@@ -296,24 +296,25 @@ class Resolver {
       if (t === '' || t.startsWith('#')) continue;
       const cells = t.split(',').map((c) => c.trim());
       if (out.length === 0 && i === firstDataLine(lines) && !/^[0-9.]/.test(cells[0])) continue; // header
-      const where = `${data.full}:${i + 1}`;
+      // file:line:column of field `c` of this line.
+      const where = (c: number) => `${data.full}:${i + 1}:${fieldColumn(lines[i], c)}`;
       if (cells.length !== 2) {
-        this.fail(path, `${where}: expected 2 columns (time_s,count), found ${cells.length}`);
+        this.fail(path, `${where(0)}: expected 2 columns (time_s,count), found ${cells.length}`);
         break;
       }
       const time = Number(cells[0]);
       const count = Number(cells[1]);
       if (!Number.isFinite(time) || time < 0) {
-        this.fail(path, `${where}: time_s ${JSON.stringify(cells[0])} is not a non-negative number`);
+        this.fail(path, `${where(0)}: time_s ${JSON.stringify(cells[0])} is not a non-negative number`);
         break;
       }
       if (!Number.isInteger(count) || count < 0 || count > 1_000_000) {
-        this.fail(path, `${where}: count ${JSON.stringify(cells[1])} is not an integer in [0, 1000000]`);
+        this.fail(path, `${where(1)}: count ${JSON.stringify(cells[1])} is not an integer in [0, 1000000]`);
         break;
       }
       const atUs = Math.round(time * 1e6);
       if (out.length > 0 && atUs <= out[out.length - 1].atUs) {
-        this.fail(path, `${where}: times must increase (${time} after ${out[out.length - 1].atUs / 1e6})`);
+        this.fail(path, `${where(0)}: times must increase (${time} after ${out[out.length - 1].atUs / 1e6})`);
         break;
       }
       out.push({ atUs, count });

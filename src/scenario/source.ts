@@ -93,6 +93,27 @@ function fileIssue(file: string, message: string, line = 1, col = 1): ConfigIssu
   return { file, line, col, field: '(file)', message };
 }
 
+/**
+ * The 1-based character column where field `index` of a CSV line starts (after the spaces that
+ * trimming drops); 1 when the line does not hold that many fields (a record over several lines).
+ */
+export function fieldColumn(line: string, index: number): number {
+  let field = 0;
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i <= line.length && field < index; i++) {
+    const ch = line[i];
+    if (ch === '"') quoted = !quoted;
+    else if (ch === ',' && !quoted) {
+      field++;
+      start = i + 1;
+    }
+  }
+  if (field < index) return 1;
+  while (start < line.length && (line[start] === ' ' || line[start] === '\t')) start++;
+  return start + 1;
+}
+
 /** Size and sha256 of a file's bytes, as a report lists the files a run read. */
 export function fileDigest(bytes: Uint8Array): { bytes: number; sha256: string } {
   return { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };

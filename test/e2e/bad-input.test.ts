@@ -101,7 +101,7 @@ const FIXTURES: Case[] = [
 
   // Data files named by the scenario.
   fixture('trace-missing-file.yaml', 'streams[0].trace', 18, /no-such-trace\.csv/),
-  fixture('trace-bad-row.yaml', 'streams[0].trace', 18, /trace-bad-row\.csv:4\b/),
+  fixture('trace-bad-row.yaml', 'streams[0].trace', 18, /trace-bad-row\.csv:4:4: count "two"/),
 
   // Autoscaling: the HPA manifest, its metrics and targets.
   fixture(
