@@ -28,13 +28,14 @@ import {
 } from '../tune/candidates.js';
 import { readCheckpoint, type CandidateRecord, type Shard } from '../tune/checkpoint.js';
 import type { Json } from '../tune/hpa-manifest.js';
-import { KPIS, type Kpis } from '../tune/kpis.js';
+import type { Kpis } from '../tune/kpis.js';
 import { analyse, better, isFeasible, type TuneResults } from '../tune/results.js';
 import {
   bestPolicyFiles,
   candidatesCsv,
   headerOf,
   paretoChart,
+  shownKpis,
   tuneFiles,
   type TuneFile,
 } from '../tune/report.js';
@@ -136,7 +137,11 @@ function answer(ctx: TuneContext, results: TuneResults, outDir: string): string 
       .map(([k, v]) => `${k}=${v}`)
       .join(', ');
     lines.push(`Best: candidate ${b.id} (${params})`);
-    lines.push(`  ${KPIS.map((k) => `${k} ${b.kpis?.[k] ?? '-'}`).join(', ')}`);
+    lines.push(
+      `  ${shownKpis(ctx)
+        .map((k) => `${k} ${b.kpis?.[k] ?? '-'}`)
+        .join(', ')}`,
+    );
     for (const f of bestPolicyFiles(ctx, results)) lines.push(`  policy: ${join(outDir, f.path)}`);
   }
   const x = ctx.space.paretoX;

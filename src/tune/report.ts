@@ -299,11 +299,21 @@ export function paretoChart(ctx: TuneContext, results: TuneResults): VlSpec {
   };
 }
 
+/**
+ * The KPIs shown to people (summary.md, the terminal): all but `cost` when no tuned pod has a price,
+ * where it is 0 for every candidate. candidates.csv keeps every column.
+ */
+export function shownKpis(ctx: TuneContext): KpiName[] {
+  return KPIS.filter((k) => k !== 'cost' || ctx.space.paretoX === 'cost');
+}
+
 function kpiRow(ctx: TuneContext, c: CandidateResult): string[] {
   return [
     String(c.id),
     ...c.values.map((v) => (v === null ? '' : String(v))),
-    ...KPIS.map((k) => fixed(c.kpis?.[k] ?? null, k === 'cost' ? 4 : k === 'latencyP95Seconds' ? 3 : 2)),
+    ...shownKpis(ctx).map((k) =>
+      fixed(c.kpis?.[k] ?? null, k === 'cost' ? 4 : k === 'latencyP95Seconds' ? 3 : 2),
+    ),
   ];
 }
 
@@ -361,7 +371,7 @@ export function summaryMarkdown(ctx: TuneContext, results: TuneResults): string 
   const s = ctx.space;
   const valid = results.candidates.filter((c) => c.valid);
   const feasible = results.candidates.filter((c) => c.feasible);
-  const head = ['id', ...s.parameters.map((p) => p.name), ...KPIS.map((k) => KPI_LABEL[k])];
+  const head = ['id', ...s.parameters.map((p) => p.name), ...shownKpis(ctx).map((k) => KPI_LABEL[k])];
   const byId = new Map(results.candidates.map((c) => [c.id, c]));
   const blocks: string[] = [`# Tune: ${ctx.scenario}`];
   blocks.push(

@@ -76,6 +76,8 @@ test(
     const out = join(dir, 'out');
     const r = cli(['tune', SCENARIO, '--space', SPACE, '--workers', '2', '--out', out]);
     assert.equal(r.status, 0, r.stderr);
+    // Priced pods: the best's KPIs start with its cost.
+    assert.match(r.stdout, /\n  cost [0-9.]+, dropPercent [0-9.]+, /);
     assert.match(r.stdout, /The scenario's own policy: cost [0-9.]+, dropPercent [0-9.]+\n/);
     assert.match(r.stdout, /The oracle \(lower bound\): cost [0-9.]+, dropPercent [0-9.]+\n/);
     const best = JSON.parse(readFileSync(join(out, 'best.json'), 'utf8'));

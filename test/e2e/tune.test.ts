@@ -80,6 +80,9 @@ test(
       r1.stdout,
       /^8 candidates: \d valid, \d meet the constraints; Pareto front: \d+\.\nBest: candidate \d+ \(/,
     );
+    // No pool has a price: cost, 0 for every candidate, is not shown (replica-seconds stands in).
+    assert.match(r1.stdout, /\n  dropPercent [0-9.]+, .*replicaSeconds [0-9.]+/);
+    assert.doesNotMatch(r1.stdout, /\bcost\b/);
     const r2 = cli(['tune', SCENARIO, '--space', SMALL, '--workers', '2', '--out', two, '--quiet']);
     assert.equal(r2.status, 0, r2.stderr);
     assert.equal(r2.stdout, '');
@@ -124,6 +127,7 @@ test(
       readFileSync(join(one, 'summary.md'), 'utf8'),
       new RegExp(`## Best: candidate ${best.best.id}\\n`),
     );
+    assert.doesNotMatch(readFileSync(join(one, 'summary.md'), 'utf8'), /\| cost \|/);
 
     // best-hpa.yaml loads back: the scenario reading it through `manifests:` simulates to the same KPIs.
     const docs = parseAllDocuments(readFileSync(join(one, 'best-hpa.yaml'), 'utf8')).map((d) => d.toJS());
