@@ -95,7 +95,7 @@ await yargs?.(argv)
         .option('workers', {
           type: 'number',
           describe:
-            'Seeds simulated at once with --seeds: this process and W-1 worker threads (default: the number of cores); results do not depend on it',
+            'Seeds simulated at once with --seeds: this process and W-1 worker threads (default: the number of cores, fewer for a run too short to gain from them); results do not depend on it',
         })
         .option('json', { type: 'boolean', describe: 'Print summary.json to stdout and nothing else' })
         .option('quiet', { type: 'boolean', describe: 'Print nothing on success' })

@@ -5,7 +5,13 @@ import { ConfigError } from '../errors.js';
 import { summaryText } from '../report/markdown.js';
 import { roundDeep, writeRunReport } from '../report/write.js';
 import { parseDurationUs } from '../scenario/duration.js';
-import { budgetProblems, DEFAULT_MAX_EVENTS, DEFAULT_MAX_ROWS, estimateRun } from '../model/budget.js';
+import {
+  budgetProblems,
+  DEFAULT_MAX_EVENTS,
+  DEFAULT_MAX_ROWS,
+  defaultWorkers,
+  estimateRun,
+} from '../model/budget.js';
 import { loadScenario } from '../scenario/load.js';
 import { defaultFluidTickUs, type Scenario } from '../scenario/types.js';
 import { DEFAULT_OPENMETRICS_START_S, OpenMetricsWriter } from '../replay/openmetrics.js';
@@ -120,7 +126,8 @@ export async function runSimulate(args: SimulateArgs): Promise<number> {
     maxEvents: budgetOption('--max-events', args.maxEvents, DEFAULT_MAX_EVENTS),
     maxRows: budgetOption('--max-rows', args.maxRows, DEFAULT_MAX_ROWS),
   };
-  const over = budgetProblems(estimateRun(scenario, durationUs ?? scenario.durationUs), seeds, limits);
+  const estimate = estimateRun(scenario, durationUs ?? scenario.durationUs);
+  const over = budgetProblems(estimate, seeds, limits);
   if (over.length > 0)
     throw new ConfigError(
       over.map((o) => ({
@@ -170,7 +177,7 @@ export async function runSimulate(args: SimulateArgs): Promise<number> {
       durationUs,
       report: args.report,
       seeds,
-      workers: args.workers ?? availableParallelism(),
+      workers: args.workers ?? defaultWorkers(estimate, seeds, availableParallelism()),
       onSeedDone: progress ? (done, of) => progress.onSeed(done, of) : undefined,
       onRow: (r) => {
         simulatedS = r.timeS;

@@ -94,6 +94,23 @@ export function budgetProblems(
   return problems;
 }
 
+/**
+ * Estimated events a worker thread must have to pay for starting: a worker loads the simulator and,
+ * for about its first second, runs slower code while V8 compiles it (its compiler threads share the
+ * cores with the busy threads). Measured on 2 cores (simulate --seeds 20 of the default scenario):
+ * 20 x 30 min (9e6 events) took 1.44 s on 1 thread and 1.57 s on 2; 20 x 1 h (1.8e7) 1.95 and 1.96 s;
+ * 20 x 2 h (3.7e7) 2.84 and 2.46 s; 4 seeds x 5 min of the city (1.2e8) 17.2 and 9.4 s.
+ */
+export const EVENTS_PER_WORKER = 1.5e7;
+
+/**
+ * `--workers` when not given: as many threads as the cores, but no more than the run's estimated
+ * events pay for (EVENTS_PER_WORKER each), and 1 for a run too small to gain from a second.
+ */
+export function defaultWorkers(estimate: RunEstimate, runs: number, cores: number): number {
+  return Math.max(1, Math.min(cores, runs, Math.floor((estimate.events * runs) / EVENTS_PER_WORKER)));
+}
+
 /** 3.8e12, 2e7, 4,200: short and exact enough for a message. */
 function sci(n: number): string {
   if (n < 1e6) return Math.round(n).toLocaleString('en-US');

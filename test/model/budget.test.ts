@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { budgetProblems, estimateRun } from '../../src/model/budget.js';
+import { budgetProblems, defaultWorkers, EVENTS_PER_WORKER, estimateRun } from '../../src/model/budget.js';
 import type { CountSchedule, Scenario, StreamGroupConfig } from '../../src/scenario/types.js';
 
 function scenarioWith(streams: Partial<StreamGroupConfig>[], durationUs: number, stepUs = 1e6): Scenario {
@@ -91,4 +91,18 @@ test('the fluid engine: one event per tick and per step end instead of two per f
   const limits = { maxEvents: 1e10, maxRows: 2e7 };
   assert.equal(budgetProblems(e, 1, limits).length, 1);
   assert.deepEqual(budgetProblems(f, 1, limits), []);
+});
+
+test('--workers by default: the cores, but only as many threads as the estimated events pay for', () => {
+  const e = (events: number) => ({ frames: 0, rows: 0, events });
+  // The default scenario's 20 x 30 min (about 9e6 events) and 20 x 1 h (1.8e7): one thread.
+  assert.equal(defaultWorkers(e(460_800), 20, 2), 1);
+  assert.equal(defaultWorkers(e(921_600), 20, 2), 1);
+  // 20 x 2 h: two; the city's 4 x 5 min: the 2 cores, never more.
+  assert.equal(defaultWorkers(e(1_843_200), 20, 2), 2);
+  assert.equal(defaultWorkers(e(3e7), 4, 2), 2);
+  assert.equal(defaultWorkers(e(3e7), 4, 16), 4, 'no more threads than seeds');
+  assert.equal(defaultWorkers(e(10 * EVENTS_PER_WORKER), 20, 8), 8);
+  assert.equal(defaultWorkers(e(10 * EVENTS_PER_WORKER), 1, 8), 1, 'one seed: one thread');
+  assert.equal(defaultWorkers(e(0), 5, 2), 1);
 });
