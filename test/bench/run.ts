@@ -980,7 +980,7 @@ function textReport(r: BenchReport, s: Settings): string {
   );
   out.push(
     `  report overhead: +${dec((t3.measured ?? 0) * 100, 0)}% of the run's wall time; target < ${t3.target * 100}%: ${verdict(t3.met)}`,
-    `  --seeds speed-up, 2 workers over 1: ${times(d.seeds.speedup)}`,
+    `  --seeds speed-up, 2 workers over 1: ${times(d.seeds.speedup)} (without --workers, a run this short gets 1: model/budget.ts, defaultWorkers)`,
     `  plan, the seed at 10x its streams (8 candidates, 5 seeds x 2 min per check): target < 60 s: ${verdict(s.quick ? null : d.plan10xWallSeconds < 60)}`,
   );
 
