@@ -428,7 +428,7 @@ export class World {
     }
   }
 
-  /** Gives each service whose frames can be made on demand (see World) a ring per period of its groups. */
+  /** Gives each service whose frames can be made on demand (see World) a ring per FPS of its groups. */
   private assignRings(): void {
     for (const svc of this.services) {
       const groups = this.groups.filter((g) => g.service === svc);
