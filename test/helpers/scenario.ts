@@ -7,7 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadScenario } from '../../src/scenario/load.js';
 import type { Scenario } from '../../src/scenario/types.js';
-import { simulate, type RunResult, type TimeseriesRow, type RunEvent } from '../../src/model/simulate.js';
+import {
+  simulate,
+  type NodeRow,
+  type PodRow,
+  type RunResult,
+  type SimulateOptions,
+  type TimeseriesRow,
+  type RunEvent,
+} from '../../src/model/simulate.js';
 
 type Obj = Record<string, unknown>;
 
@@ -64,6 +72,24 @@ export function run(patch: Obj = {}, options: { seed?: number; durationUs?: numb
     sink: { row: (r) => rows.push(r), event: (e) => events.push(e) },
   });
   return { result, rows, events };
+}
+
+/** Runs `scenario`, recording everything a sink is given: time-series, pod and node rows, and events. */
+export function recordAll(scenario: Scenario, options: SimulateOptions = {}) {
+  const rows: TimeseriesRow[] = [];
+  const pods: PodRow[] = [];
+  const nodes: NodeRow[] = [];
+  const events: RunEvent[] = [];
+  const result = simulate(scenario, {
+    ...options,
+    sink: {
+      row: (r) => rows.push(r),
+      pod: (r) => pods.push(r),
+      node: (r) => nodes.push(r),
+      event: (e) => events.push(e),
+    },
+  });
+  return { result, rows, pods, nodes, events };
 }
 
 /** Mean of a row field over rows of `service` with time in (fromS, toS]. */

@@ -12,33 +12,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { scrapeOffsetUs } from '../../src/metrics/pipeline.js';
 import { FrameRing } from '../../src/model/frame-ring.js';
-import {
-  simulate,
-  type NodeRow,
-  type PodRow,
-  type RunEvent,
-  type SimulateOptions,
-  type TimeseriesRow,
-} from '../../src/model/simulate.js';
+import type { SimulateOptions } from '../../src/model/simulate.js';
 import type { Scenario } from '../../src/scenario/types.js';
-import { baseSpec, merge, scenarioFrom } from '../helpers/scenario.js';
+import { baseSpec, merge, recordAll, scenarioFrom } from '../helpers/scenario.js';
 
 function record(scenario: Scenario, eventPerFrame: boolean, options: SimulateOptions = {}) {
-  const rows: TimeseriesRow[] = [];
-  const pods: PodRow[] = [];
-  const nodes: NodeRow[] = [];
-  const events: RunEvent[] = [];
-  const result = simulate(scenario, {
-    ...options,
-    eventPerFrame,
-    sink: {
-      row: (r) => rows.push(r),
-      pod: (r) => pods.push(r),
-      node: (r) => nodes.push(r),
-      event: (e) => events.push(e),
-    },
-  });
-  return { result, rows, pods, nodes, events };
+  return recordAll(scenario, { ...options, eventPerFrame });
 }
 
 function assertSameRun(scenario: Scenario, options: SimulateOptions = {}): ReturnType<typeof record> {

@@ -23,13 +23,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { checkScenarioFile } from '../../src/scenario/load.js';
-import {
-  simulate,
-  type NodeRow,
-  type PodRow,
-  type RunEvent,
-  type TimeseriesRow,
-} from '../../src/model/simulate.js';
+import { simulate, type RunEvent, type TimeseriesRow } from '../../src/model/simulate.js';
 import { ScenarioFile } from '../../src/scenario/schema.js';
 import type { ConfigIssue } from '../../src/errors.js';
 import {
@@ -41,6 +35,7 @@ import {
   type Mutation,
   type Spec,
 } from '../helpers/arbitraries.js';
+import { recordAll } from '../helpers/scenario.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = join(ROOT, 'dist/src/cli/main.js');
@@ -146,23 +141,7 @@ test('periodic frames made on demand give the same run as one event per frame', 
         )
       )
         onDemand++;
-      const record = (eventPerFrame: boolean) => {
-        const rows: TimeseriesRow[] = [];
-        const pods: PodRow[] = [];
-        const nodes: NodeRow[] = [];
-        const events: RunEvent[] = [];
-        const result = simulate(sc, {
-          seed,
-          eventPerFrame,
-          sink: {
-            row: (x) => rows.push(x),
-            pod: (x) => pods.push(x),
-            node: (x) => nodes.push(x),
-            event: (e) => events.push(e),
-          },
-        });
-        return { result, rows, pods, nodes, events };
-      };
+      const record = (eventPerFrame: boolean) => recordAll(sc, { seed, eventPerFrame });
       assert.deepEqual(record(false), record(true));
     }),
     { numRuns: RUNS, seed: SEED + 5 },
