@@ -53,10 +53,16 @@ export class FrameRing {
     const h = this.head;
     const start = this.start[h];
     const k = this.k[h] + 1;
+    const t = start + (this.wholePeriodUs > 0 ? k * this.wholePeriodUs : Math.round((k * 1e6) / this.fps));
+    if (this.length === 1 && t <= endUs) {
+      // The only stream of its FPS (the seed's shape): its next frame takes its place.
+      this.time[h] = t;
+      this.k[h] = k;
+      return;
+    }
     const stream = this.stream[h];
     this.head = (h + 1) & this.mask;
     this.length--;
-    const t = start + (this.wholePeriodUs > 0 ? k * this.wholePeriodUs : Math.round((k * 1e6) / this.fps));
     if (t <= endUs) this.insert(t, start, k, stream);
   }
 

@@ -62,6 +62,29 @@ test('FrameRing gives every frame of its streams up to the end, in time order, a
   assert.ok(got.length > 40 * 50, `${got.length} frames`);
 });
 
+test('FrameRing with one stream (its next frame replaces it in place) gives the same frames, up to the end', () => {
+  for (const fps of [25, 30, 7]) {
+    const endUs = 3e6 + 17;
+    const ring = new FrameRing(fps);
+    ring.add(1234, 5, endUs);
+    const got: number[] = [];
+    while (ring.length > 0) {
+      assert.equal(ring.headStream(), 5);
+      got.push(ring.headTime());
+      ring.advance(endUs);
+    }
+    const want: number[] = [];
+    for (let k = 0; 1234 + Math.round((k * 1e6) / fps) <= endUs; k++)
+      want.push(1234 + Math.round((k * 1e6) / fps));
+    assert.deepEqual(got, want, `${fps} FPS`);
+    // Stopped, then a second stream: the ring holds only the new one.
+    ring.add(2e6, 6, endUs);
+    ring.advance(endUs);
+    assert.equal(ring.remove(6), true);
+    assert.equal(ring.length, 0);
+  }
+});
+
 test('frames on demand: completions, polls, samples and count changes on the µs of frames', () => {
   // 25 FPS (40 ms), phase 0: frames at whole 40 ms. A model of exactly 40 ms per frame (4 GFLOP at
   // 100 GFLOP/s) finishes on frame times; polls every 20 or 40 ms land on them; steps of 1 s and count
