@@ -77,7 +77,7 @@ await yargs?.(argv)
           type: 'string',
           choices: ['exact', 'fluid'],
           describe:
-            "Override the scenario's engine: exact (one event per frame) or fluid (frames counted per tick: fast, KPIs within the README's stated error)",
+            "Override the scenario's engine: exact (every frame simulated) or fluid (frames counted per tick: fast, KPIs within the README's stated error)",
         })
         .option('out', { type: 'string', describe: 'Report folder (default reports/<scenario name>)' })
         .option('max-events', {

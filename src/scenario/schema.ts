@@ -358,7 +358,7 @@ export const ScenarioFile = Obj(
         {
           kind: Type.Union([Type.Literal('exact'), Type.Literal('fluid')], {
             description:
-              'exact (the default): one event per frame. fluid: frames as counts per tick, much faster on large scenarios, KPIs within the error the README states.',
+              'exact (the default): every frame simulated. fluid: frames as counts per tick, much faster on large scenarios, KPIs within the error the README states.',
           }),
           tick: Type.Optional(Duration),
         },
