@@ -35,6 +35,23 @@ const DONE_SEES_FRAMES_AT_NOW = PRIORITY_SERVICE_DONE > PRIORITY_PERIODIC;
 const READY_SEES_FRAMES_AT_NOW = PRIORITY[Ev.PodReady] > PRIORITY_PERIODIC;
 const POLL_SEES_FRAMES_AT_NOW = PRIORITY[Ev.Poll] > PRIORITY_PERIODIC;
 
+const enum CatchUp {
+  /** A frame, or a completion or poll (each catches up its own service when it takes frames). */
+  None = 0,
+  /** Every queue with the frames before now: the event sorts before frames. */
+  BeforeNow = 1,
+  /** And those at now: the event sorts after frames. */
+  AtNow = 2,
+}
+/** By kind: what an event sees of the frames made on demand before it runs (see World). */
+const CATCH_UP: readonly CatchUp[] = PRIORITY.map((priority, kind) =>
+  [Ev.PeriodicFrame, Ev.PoissonFrame, Ev.TraceFrame, Ev.FluidTick, Ev.ServiceDone, Ev.Poll].includes(kind)
+    ? CatchUp.None
+    : priority > PRIORITY_PERIODIC
+      ? CatchUp.AtNow
+      : CatchUp.BeforeNow,
+);
+
 /** Taken entries at the head of a notify idle list below which it is not worth compacting. */
 const IDLE_COMPACT_MIN = 16;
 
@@ -511,16 +528,8 @@ export class World {
   }
 
   dispatch(kind: number, a: number, b: number): void {
-    // Every event but frames, completions and polls sees every queue with its frames due (see World).
-    if (
-      this.onDemand.length > 0 &&
-      kind !== Ev.PeriodicFrame &&
-      kind !== Ev.ServiceDone &&
-      kind !== Ev.Poll &&
-      kind !== Ev.PoissonFrame &&
-      kind !== Ev.TraceFrame
-    )
-      this.catchUpAll(PRIORITY[kind] > PRIORITY_PERIODIC);
+    const catchUp = CATCH_UP[kind];
+    if (catchUp !== CatchUp.None && this.onDemand.length > 0) this.catchUpAll(catchUp === CatchUp.AtNow);
     switch (kind as Ev) {
       case Ev.PoissonFrame:
         return this.onPoissonFrame(a, b);

@@ -62,14 +62,19 @@ async function interruptRunningSimulate(run: ReturnType<typeof startCli>, dir: s
   return { code, stderr: run.stderr, tookMs: performance.now() - sentAt };
 }
 
+/** Candidate records in tune's live checkpoint beside `out` (its header line left out). */
+function checkpointRecords(out: string): number {
+  const checkpoint = `${out}.checkpoint.jsonl`;
+  return existsSync(checkpoint) ? readFileSync(checkpoint, 'utf8').split('\n').length - 2 : 0;
+}
+
 for (const workers of ['1', '2']) {
   test(`tune on ${workers} worker(s) stops cleanly on Ctrl-C and says what it kept`, async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'inferscale-int-'));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const out = join(dir, 'tune');
     const checkpoint = `${out}.checkpoint.jsonl`;
-    const records = () =>
-      existsSync(checkpoint) ? readFileSync(checkpoint, 'utf8').split('\n').length - 2 : 0;
+    const records = () => checkpointRecords(out);
     const run = startCli(['tune', SCENARIO, '--space', SPACE, '--out', out, '--workers', workers]);
     await waitFor(run, () => records() >= 3);
     run.child.kill('SIGINT');
@@ -197,9 +202,7 @@ test('tune stops cleanly on Ctrl-C after its last candidate, while it writes the
   const dir = mkdtempSync(join(tmpdir(), 'inferscale-int-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const out = join(dir, 'tune');
-  const checkpoint = `${out}.checkpoint.jsonl`;
-  const records = () =>
-    existsSync(checkpoint) ? readFileSync(checkpoint, 'utf8').split('\n').length - 2 : 0;
+  const records = () => checkpointRecords(out);
   const run = startCli(['tune', SCENARIO, '--space', SPACE, '--out', out, '--workers', '1', '--quiet']);
   // Every run is in the checkpoint: the report (its chart drawn first) is being made.
   await waitFor(run, () => records() >= 26, 2);
