@@ -12,6 +12,7 @@ import { InvariantError } from '../errors.js';
 import type { LatencyHistogram } from '../metrics/histogram.js';
 import { LatencyHistogram as Histogram } from '../metrics/histogram.js';
 import type { Scenario } from '../scenario/types.js';
+import type { Sampler } from './distributions.js';
 import { Ev, PRIORITY } from './events.js';
 import { loadStepsUs } from './load-steps.js';
 import { DEFAULT_RECOVERY_DROP_PERCENT, RecoveryTracker, type LoadStepRecovery } from './recovery.js';
@@ -93,6 +94,8 @@ export interface SimulateOptions {
   checkInvariants?: boolean;
   /** Every periodic frame as an event (world.ts, WorldOptions): for the test that compares the two ways. */
   eventPerFrame?: boolean;
+  /** Hot draws made ahead of time by another thread (world.ts, WorldOptions): the same run, sooner. */
+  draws?: ReadonlyMap<string, Sampler>;
 }
 
 export interface FrameKpis {
@@ -192,7 +195,7 @@ export function startRun(scenario: Scenario, options: SimulateOptions = {}): Sim
     seed,
     endUs,
     { event: (e) => sink.event?.(e) },
-    { eventPerFrame: options.eventPerFrame },
+    { eventPerFrame: options.eventPerFrame, draws: options.draws },
   );
   const recoveryDropPercent = scenario.slo.maxDropPercent ?? DEFAULT_RECOVERY_DROP_PERCENT;
   const recovery = loadStepsUs(scenario, endUs).map((steps) => new RecoveryTracker(steps, stepUs));

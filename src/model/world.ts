@@ -10,6 +10,7 @@ import { LatencyHistogram } from '../metrics/histogram.js';
 import type { Scenario, ServiceConfig, StreamGroupConfig, NodePoolConfig } from '../scenario/types.js';
 import type { CpuTypeEntry } from './catalog.js';
 import { sampler, type Sampler } from './distributions.js';
+import { groupComponent, unitExponential, workComponent } from './draws.js';
 import { Ev, PRIORITY } from './events.js';
 import { FrameQueue } from './queue.js';
 import { sineCount } from './schedule.js';
@@ -298,6 +299,7 @@ export class ServiceState {
     readonly cfg: ServiceConfig,
     seed: number,
     readonly model: Scenario['models'][string],
+    draws?: ReadonlyMap<string, Sampler>,
   ) {
     // The real first values of the fields declared AS_DOUBLE.
     this.waitSumUs = 0;
@@ -321,7 +323,8 @@ export class ServiceState {
     this.reportIntervalUs = cfg.reportIntervalUs;
     this.tracksInflight = cfg.autoscaler?.policy === 'kpa';
     this.workSampler = model.serviceTime
-      ? sampler(model.serviceTime, randomStream(seed, `service:${cfg.name}:work`))
+      ? (draws?.get(workComponent(cfg.name)) ??
+        sampler(model.serviceTime, randomStream(seed, workComponent(cfg.name))))
       : null;
     const total = sampler(cfg.startupDelay, randomStream(seed, `service:${cfg.name}:startup`));
     const stages = cfg.startupStages.map((s) =>
@@ -366,6 +369,8 @@ export class GroupState {
     readonly cfg: StreamGroupConfig,
     readonly service: ServiceState,
     readonly rng: RandomStream,
+    /** A Poisson group's gaps at rate 1, -log(u), from `rng` or made ahead of time from its stream (draws.ts). */
+    readonly unitGap: Sampler,
   ) {
     this.periodUs = 1e6 / cfg.fps;
     this.wholePeriodUs = Number.isInteger(cfg.fps) && 1e6 % cfg.fps === 0 ? 1e6 / cfg.fps : 0;
@@ -383,6 +388,11 @@ export interface WorldOptions {
    * demand (below). Only the test that compares the two ways sets it: they give the same run.
    */
   eventPerFrame?: boolean;
+  /**
+   * Hot draws made ahead of time by another thread (model/draws.ts, parallel/draw-prefetch.ts), by
+   * random stream name; a stream not in it is drawn from here. The same numbers either way.
+   */
+  draws?: ReadonlyMap<string, Sampler>;
 }
 
 /**
@@ -433,11 +443,16 @@ export class World {
         this.nodes.push(new NodeState(pool, state, `${pool.name}-${i}`, cpu));
     }
     this.hpaConfig = controllerConfig(scenario);
-    this.services = scenario.services.map((s, i) => new ServiceState(i, s, seed, scenario.models[s.model]));
-    const byName = new Map(this.services.map((s) => [s.cfg.name, s]));
-    this.groups = scenario.streams.map(
-      (g, i) => new GroupState(i, g, byName.get(g.type)!, randomStream(seed, `streams:${i}:${g.name}`)),
+    const draws = options.draws;
+    this.services = scenario.services.map(
+      (s, i) => new ServiceState(i, s, seed, scenario.models[s.model], draws),
     );
+    const byName = new Map(this.services.map((s) => [s.cfg.name, s]));
+    this.groups = scenario.streams.map((g, i) => {
+      const component = groupComponent(i, g.name);
+      const rng = randomStream(seed, component);
+      return new GroupState(i, g, byName.get(g.type)!, rng, draws?.get(component) ?? unitExponential(rng));
+    });
     this.fluid = scenario.engine ? new FluidEngine(this, scenario.engine.tickUs) : null;
     if (!this.fluid) {
       if (!options.eventPerFrame) this.assignRings();
@@ -694,7 +709,7 @@ export class World {
 
   private schedulePoisson(g: GroupState): void {
     const rate = g.active * g.cfg.ratePerStream;
-    const t = this.now + Math.round((-Math.log(g.rng.next()) / rate) * 1e6);
+    const t = this.now + Math.round((g.unitGap() / rate) * 1e6);
     if (t <= this.endUs) this.heap.pushLane(g.lane, t, PRIORITY_POISSON, Ev.PoissonFrame, g.index, g.epoch);
   }
 
