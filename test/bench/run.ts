@@ -10,12 +10,15 @@
  * The bench reports whether the targets are met; it does not fail on them.
  */
 import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
-import { arch, cpus, loadavg, platform, tmpdir } from 'node:os';
+import { arch, availableParallelism, cpus, loadavg, platform, tmpdir } from 'node:os';
 import { join, resolve, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { loadScenario, writeRunReport, type Scenario } from '../../src/index.js';
+import { estimateRun } from '../../src/model/budget.js';
+import { hotDraws } from '../../src/model/draws.js';
+import { worthPrefetching } from '../../src/parallel/draw-prefetch.js';
 import { textTable } from '../../src/report/format.js';
 import {
   buildC,
@@ -252,9 +255,29 @@ async function runBench(s: Settings, tmp: string): Promise<number> {
     report: false,
   });
   progress(`inferscale warm runs, ${s.repeats} x ${s.simSeconds} s simulated`);
+  // What a user's run does: its hot draws made on the second core when the run is long enough
+  // (parallel/draw-prefetch.ts); the one-thread row below says what that second core is worth.
+  const prefetched = worthPrefetching(
+    estimateRun(scenario, toUs(s.simSeconds)).events,
+    hotDraws(scenario).length,
+    availableParallelism(),
+  );
   const warm = await medianRun(
     s.repeats,
-    (i) => timeReport('inferscale (warm)', scenario, join(tmp, `warm-${i}`), s.simSeconds),
+    (i) =>
+      timeReport(
+        prefetched ? 'inferscale (warm; draws made on a 2nd thread)' : 'inferscale (warm)',
+        scenario,
+        join(tmp, `warm-${i}`),
+        s.simSeconds,
+      ),
+    warnings,
+  );
+  progress(`inferscale warm runs on one thread, ${s.repeats} x ${s.simSeconds} s simulated`);
+  const warmOneThread = await medianRun(
+    s.repeats,
+    (i) =>
+      timeReport('inferscale (warm, one thread)', scenario, join(tmp, `warm1-${i}`), s.simSeconds, false),
     warnings,
   );
   if (cold.offeredFrames !== warm.offeredFrames || cold.dropRatio !== warm.dropRatio) {
@@ -504,7 +527,7 @@ async function runBench(s: Settings, tmp: string): Promise<number> {
   };
 
   // 10. Report.
-  const speed = [cold, warm, seedDemoSpeed, simpy, cRef, jsPort];
+  const speed = [cold, warm, seedDemoSpeed, simpy, cRef, jsPort, warmOneThread];
   const ratio = (a: SpeedRow, b: SpeedRow) =>
     a.framesPerSecond !== null && b.framesPerSecond !== null ? a.framesPerSecond / b.framesPerSecond : null;
   const [short, long] = rss;
@@ -539,8 +562,18 @@ async function runBench(s: Settings, tmp: string): Promise<number> {
     analytic: analytic.ok ? analytic.value : null,
     speed,
     ratios: {
-      vsSimpy: { cold: ratio(cold, simpy), warm: vsSimpyWarm, seedDemo: ratio(seedDemoSpeed, simpy) },
-      vsC: { cold: ratio(cold, cRef), warm: ratio(warm, cRef), seedDemo: ratio(seedDemoSpeed, cRef) },
+      vsSimpy: {
+        cold: ratio(cold, simpy),
+        warm: vsSimpyWarm,
+        warmOneThread: ratio(warmOneThread, simpy),
+        seedDemo: ratio(seedDemoSpeed, simpy),
+      },
+      vsC: {
+        cold: ratio(cold, cRef),
+        warm: ratio(warm, cRef),
+        warmOneThread: ratio(warmOneThread, cRef),
+        seedDemo: ratio(seedDemoSpeed, cRef),
+      },
       jsPortVsC: ratio(jsPort, cRef),
     },
     city: {
@@ -637,6 +670,7 @@ async function timeReport(
   scenario: Scenario,
   outDir: string,
   simSeconds: number,
+  prefetchDraws?: boolean,
 ): Promise<SpeedRow> {
   const t0 = performance.now();
   // The CSV and JSON path only (no charts): SimPy and C are timed without any drawing either.
@@ -644,6 +678,7 @@ async function timeReport(
     seed: MMCK.seed,
     durationUs: toUs(simSeconds),
     report: false,
+    prefetchDraws,
   });
   const wallSeconds = (performance.now() - t0) / 1000;
   return {
@@ -782,8 +817,13 @@ interface BenchReport {
   analytic: Analytic | null;
   speed: SpeedRow[];
   ratios: {
-    vsSimpy: { cold: number | null; warm: number | null; seedDemo: number | null };
-    vsC: { cold: number | null; warm: number | null; seedDemo: number | null };
+    vsSimpy: {
+      cold: number | null;
+      warm: number | null;
+      warmOneThread: number | null;
+      seedDemo: number | null;
+    };
+    vsC: { cold: number | null; warm: number | null; warmOneThread: number | null; seedDemo: number | null };
     /** The JavaScript port of the C loop over the C loop. */
     jsPortVsC: number | null;
   };
@@ -905,6 +945,8 @@ function textReport(r: BenchReport, s: Settings): string {
       [
         ['inferscale / SimPy', times(r.ratios.vsSimpy.cold), times(r.ratios.vsSimpy.warm)],
         ['inferscale / C', times(r.ratios.vsC.cold), times(r.ratios.vsC.warm)],
+        ['inferscale on one thread / SimPy', '', times(r.ratios.vsSimpy.warmOneThread)],
+        ['inferscale on one thread / C', '', times(r.ratios.vsC.warmOneThread)],
         ['inferscale seed-demo-hpa / SimPy M/M/c/K', '', times(r.ratios.vsSimpy.seedDemo)],
         ['inferscale seed-demo-hpa / C M/M/c/K', '', times(r.ratios.vsC.seedDemo)],
         ['ref_mmck.c in JavaScript / C (not inferscale)', '', times(r.ratios.jsPortVsC)],
@@ -1004,7 +1046,7 @@ function textReport(r: BenchReport, s: Settings): string {
 
 /** Every figure of issue 8 in one table: the measure, its peer or limit, the ratio, the target. */
 function issueTable(r: BenchReport, s: Settings): string[] {
-  const [cold, warm, seed, simpy, cRef] = r.speed;
+  const [cold, warm, seed, simpy, cRef, , warmOneThread] = r.speed;
   void cold;
   const fps = (x: SpeedRow) => (x.framesPerSecond === null ? '-' : `${int(x.framesPerSecond)} frames/s`);
   const c = r.city;
@@ -1043,6 +1085,14 @@ function issueTable(r: BenchReport, s: Settings): string[] {
       times(r.ratios.vsC.warm),
       `>= ${C_RATIO_TARGET}x`,
       met(r.ratios.vsC.warm, (x) => x >= C_RATIO_TARGET),
+    ),
+    row(
+      'engine, mmck on one thread (no draws made ahead)',
+      fps(warmOneThread),
+      `SimPy; C`,
+      `${times(r.ratios.vsSimpy.warmOneThread)}; ${times(r.ratios.vsC.warmOneThread)}`,
+      '',
+      'no target',
     ),
     row(
       'engine, seed-demo-hpa (periodic, trim-on-pop, HPA)',
