@@ -6,11 +6,12 @@
  * the same run, byte for byte; only its wall time changes.
  *
  * Shared memory, per stream s: a ring of BLOCKS blocks of `blockSize` doubles, and two counters:
- * produced[s] (blocks the worker has filled) and consumed[s] (blocks this thread has finished). The
+ * produced[s] (blocks the worker has filled) and consumed[s] (blocks this thread has copied out). The
  * worker fills block produced[s] mod BLOCKS while produced[s] - consumed[s] < BLOCKS, then stores
- * produced[s] + 1 and notifies; this thread, at the end of a block, stores consumed[s] + 1, bumps the
- * wake counter the worker sleeps on, and waits for produced[s] to pass its next block. Atomics order
- * the worker's writes of a block before its counter, so a block is read only once it is whole.
+ * produced[s] + 1 and notifies; this thread, when it needs its next block, waits for produced[s] to
+ * pass it, copies it out, stores consumed[s] + 1 and bumps the wake counter the worker sleeps on.
+ * Atomics order the worker's writes of a block before its counter, so a block is copied only once it
+ * is whole, and the worker writes a slot again only once it was copied.
  */
 import { Worker } from 'node:worker_threads';
 import { InvariantError } from '../errors.js';
@@ -110,16 +111,13 @@ export function startDrawPrefetch(
 function reader(ctl: Int32Array, s: number, n: number, values: Float64Array, blockSize: number): Sampler {
   const produced = HEADER + s;
   const consumed = HEADER + n + s;
-  let pos = 0;
-  let end = 0;
+  // The block being read, copied out of shared memory: the worker wrote it from another core, and one
+  // copy moves its cache lines here at once instead of one miss at a time while the run reads it.
+  const block = new Float64Array(blockSize);
+  let pos = blockSize;
   /** Blocks taken so far; the next one is block `taken` of the stream (its slot: taken mod BLOCKS). */
   let taken = 0;
   const nextBlock = (): void => {
-    if (taken > 0) {
-      Atomics.store(ctl, consumed, taken);
-      Atomics.add(ctl, WAKE, 1);
-      Atomics.notify(ctl, WAKE);
-    }
     for (;;) {
       const have = Atomics.load(ctl, produced);
       if (have > taken) break;
@@ -127,12 +125,17 @@ function reader(ctl: Int32Array, s: number, n: number, values: Float64Array, blo
       if (Atomics.wait(ctl, produced, have, STALL_MS) === 'timed-out' && Atomics.load(ctl, produced) === have)
         throw new InvariantError(`no random draws from the prefetch worker in ${STALL_MS / 1000} s`);
     }
-    pos = (taken % BLOCKS) * blockSize;
-    end = pos + blockSize;
+    const from = (taken % BLOCKS) * blockSize;
+    block.set(values.subarray(from, from + blockSize));
     taken++;
+    pos = 0;
+    // Copied: the worker may fill its slot again.
+    Atomics.store(ctl, consumed, taken);
+    Atomics.add(ctl, WAKE, 1);
+    Atomics.notify(ctl, WAKE);
   };
   return () => {
-    if (pos === end) nextBlock();
-    return values[pos++];
+    if (pos === blockSize) nextBlock();
+    return block[pos++];
   };
 }

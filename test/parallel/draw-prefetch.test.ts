@@ -41,7 +41,7 @@ test('prefetched draws are the draws of each stream in order, through many block
     });
     const got = SPECS.map((): number[] => []);
     // One value of each stream, then a pause in which the worker fills every slot it may: a worker
-    // that ran a block further ahead than BLOCKS would overwrite the block being read.
+    // that ran a block further ahead than BLOCKS would overwrite a block not yet copied out.
     SPECS.forEach((spec, s) => got[s].push(prefetch.draws.get(spec.component)!()));
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
     while (got.some((g) => g.length < total)) {
