@@ -1,6 +1,6 @@
 /**
  * The worker thread behind parallel/draw-prefetch.ts: keeps each stream's ring of blocks full of its
- * next draws, and sleeps when every ring is full until this run's thread finishes a block.
+ * next draws, and sleeps when every ring is full until the run's thread copies a block out (or stops it).
  */
 import { workerData } from 'node:worker_threads';
 import { hotDraw } from '../model/draws.js';
@@ -29,7 +29,7 @@ function serve({ seed, specs, blockSize, control, data }: DrawWorkerData): void 
         Atomics.notify(ctl, HEADER + s);
         filled = true;
       }
-      // Every ring full: sleep until the run's thread finishes a block (or stops us).
+      // Every ring full: sleep until the run's thread copies a block out (or stops us).
       if (!filled) Atomics.wait(ctl, WAKE, wake);
     }
   } catch (e) {
