@@ -294,10 +294,14 @@ export async function writeRunReport(
       }
       result = run.finish();
     } finally {
-      await prefetch?.close();
-      ts.close();
-      nodes.close();
-      ev.close();
+      // The files are closed even when close() rejects (a worker that failed).
+      try {
+        await prefetch?.close();
+      } finally {
+        ts.close();
+        nodes.close();
+        ev.close();
+      }
     }
     ownSeedDone();
     // 2. The JSON files; the report is made from summary.json's rounded figures, as `report DIR` is.

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hotDraw, hotDraws, type DrawSpec } from '../../src/model/draws.js';
@@ -146,6 +146,40 @@ test('a worker that fails ends the read with an error instead of a wait, and clo
   assert.throws(() => draw(), /prefetch worker failed/);
   assert.ok(performance.now() - t0 < 30_000);
   await assert.rejects(prefetch.close());
+});
+
+test('a report run whose worker fails rejects and leaves none of its files open', async (t) => {
+  if (!existsSync('/proc/self/fd')) return t.skip('needs /proc/self/fd (Linux)');
+  // A service-time distribution only the worker builds (the run reads that stream from the worker):
+  // the worker fails, the run's read throws, and close() rejects too.
+  const scenario = scenarioFrom(
+    merge(baseSpec(), {
+      models: { exp: { serviceTime: { type: 'exponential', mean: '50ms' } } },
+      services: { svc: { model: 'exp', replicas: 2 } },
+    }),
+  );
+  scenario.models.exp.serviceTime = { type: 'bogus' } as unknown as Dist;
+  const root = mkdtempSync(join(tmpdir(), 'inferscale-prefetch-fail-'));
+  const openHere = (): string[] =>
+    readdirSync('/proc/self/fd')
+      .map((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`);
+        } catch {
+          return '';
+        }
+      })
+      .filter((target) => target.startsWith(root));
+  try {
+    await assert.rejects(
+      writeRunReport(scenario, join(root, 'out'), { report: false, prefetchDraws: true }),
+      /prefetch worker failed|is not a function/,
+    );
+    assert.deepEqual(openHere(), []);
+    assert.equal(existsSync(join(root, 'out')), false);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
 
 test('only runs long enough on two cores or more prefetch, and at most MAX_PREFETCH_STREAMS streams', async () => {
