@@ -32,7 +32,8 @@ export function groupComponent(index: number, group: string): string {
 
 /**
  * The hot draws of an exact run of `scenario`: each service with a service-time distribution, and each
- * Poisson group. (A periodic group's stream is drawn from for phases and jitter, a few per stream.)
+ * Poisson group. (A periodic group's stream is not among them: it gives random phases, a few per
+ * stream, and with jitter one draw per frame.)
  */
 export function hotDraws(scenario: Scenario): DrawSpec[] {
   const specs: DrawSpec[] = [];
