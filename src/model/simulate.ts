@@ -94,7 +94,10 @@ export interface SimulateOptions {
   checkInvariants?: boolean;
   /** Every periodic frame as an event (world.ts, WorldOptions): for the test that compares the two ways. */
   eventPerFrame?: boolean;
-  /** Hot draws made ahead of time by another thread (world.ts, WorldOptions): the same run, sooner. */
+  /**
+   * Hot draws made ahead of time by another thread (world.ts, WorldOptions): the same run, sooner. They
+   * continue their streams, so one prefetch serves one run.
+   */
   draws?: ReadonlyMap<string, Sampler>;
 }
 

@@ -43,8 +43,10 @@ const STALL_MS = 60_000;
 /** Control words: [WAKE, STOP, FAILED, produced[0..n), consumed[0..n)]. */
 export const WAKE = 0;
 export const STOP = 1;
-/** Set by a worker that failed (then every produced[s] is notified): this thread must not wait on. */
+/** Set by a worker that failed (then every produced[s] is set to FAILED_PRODUCED and notified). */
 export const FAILED = 2;
+/** produced[s] of a failed worker: a value no count of blocks has, so a reader's wait returns. */
+export const FAILED_PRODUCED = -1;
 export const HEADER = 3;
 
 export interface DrawWorkerData {
@@ -120,7 +122,7 @@ function reader(ctl: Int32Array, s: number, n: number, values: Float64Array, blo
   const nextBlock = (): void => {
     for (;;) {
       const have = Atomics.load(ctl, produced);
-      if (have > taken) break;
+      if (have > taken) break; // never FAILED_PRODUCED (-1)
       if (Atomics.load(ctl, FAILED) !== 0) throw new InvariantError('the random-draw prefetch worker failed');
       if (Atomics.wait(ctl, produced, have, STALL_MS) === 'timed-out' && Atomics.load(ctl, produced) === have)
         throw new InvariantError(`no random draws from the prefetch worker in ${STALL_MS / 1000} s`);

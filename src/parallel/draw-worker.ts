@@ -4,7 +4,7 @@
  */
 import { workerData } from 'node:worker_threads';
 import { hotDraw } from '../model/draws.js';
-import { BLOCKS, FAILED, HEADER, STOP, WAKE, type DrawWorkerData } from './draw-prefetch.js';
+import { BLOCKS, FAILED, FAILED_PRODUCED, HEADER, STOP, WAKE, type DrawWorkerData } from './draw-prefetch.js';
 
 function serve({ seed, specs, blockSize, control, data }: DrawWorkerData): void {
   const ctl = new Int32Array(control);
@@ -34,7 +34,12 @@ function serve({ seed, specs, blockSize, control, data }: DrawWorkerData): void 
     }
   } catch (e) {
     Atomics.store(ctl, FAILED, 1);
-    for (let s = 0; s < n; s++) Atomics.notify(ctl, HEADER + s);
+    // Every produced[s] changes too: a reader that saw FAILED unset and is about to wait on its
+    // counter then finds it changed and returns at once, instead of sleeping until it times out.
+    for (let s = 0; s < n; s++) {
+      Atomics.store(ctl, HEADER + s, FAILED_PRODUCED);
+      Atomics.notify(ctl, HEADER + s);
+    }
     throw e;
   }
 }
