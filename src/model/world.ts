@@ -10,7 +10,7 @@ import { LatencyHistogram } from '../metrics/histogram.js';
 import type { Scenario, ServiceConfig, StreamGroupConfig, NodePoolConfig } from '../scenario/types.js';
 import type { CpuTypeEntry } from './catalog.js';
 import { sampler, type Sampler } from './distributions.js';
-import { groupComponent, unitExponential, workComponent } from './draws.js';
+import { groupComponent, hotDraw, unitExponential, workComponent } from './draws.js';
 import { Ev, PRIORITY } from './events.js';
 import { FrameQueue } from './queue.js';
 import { sineCount } from './schedule.js';
@@ -324,7 +324,7 @@ export class ServiceState {
     this.tracksInflight = cfg.autoscaler?.policy === 'kpa';
     this.workSampler = model.serviceTime
       ? (draws?.get(workComponent(cfg.name)) ??
-        sampler(model.serviceTime, randomStream(seed, workComponent(cfg.name))))
+        hotDraw(seed, { component: workComponent(cfg.name), dist: model.serviceTime }))
       : null;
     const total = sampler(cfg.startupDelay, randomStream(seed, `service:${cfg.name}:startup`));
     const stages = cfg.startupStages.map((s) =>

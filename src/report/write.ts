@@ -190,6 +190,15 @@ export function writeFiles(root: string, files: ReportFile[]): void {
   }
 }
 
+/**
+ * Whether writeRunReport makes the hot draws of `asRun` (scenarioAsRun) ahead on another thread when
+ * not told: one seed of the exact engine, long enough, on two cores or more.
+ */
+export function prefetchesByDefault(asRun: Scenario, seeds: number): boolean {
+  if (seeds !== 1 || asRun.engine) return false;
+  return worthPrefetching(estimateRun(asRun).events, hotDraws(asRun).length, availableParallelism());
+}
+
 /** Simulates `scenario` and writes its report to `outDir` atomically; resolves to the run's result. */
 export async function writeRunReport(
   scenario: Scenario,
@@ -210,10 +219,7 @@ export async function writeRunReport(
   const asRun = scenarioAsRun(scenario, options);
   const seedCount = options.seeds ?? 1;
   const hot = asRun.engine ? [] : hotDraws(asRun);
-  const wantPrefetch =
-    hot.length > 0 &&
-    (options.prefetchDraws ??
-      (seedCount === 1 && worthPrefetching(estimateRun(asRun).events, hot.length, availableParallelism())));
+  const wantPrefetch = hot.length > 0 && (options.prefetchDraws ?? prefetchesByDefault(asRun, seedCount));
   // 0. With several seeds, the others run on `workers - 1` worker threads meanwhile; this thread joins
   // them once its own seed is done (all of them in turn with one worker).
   let ownSeedDone = (): void => undefined;

@@ -10,15 +10,13 @@
  * The bench reports whether the targets are met; it does not fail on them.
  */
 import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
-import { arch, availableParallelism, cpus, loadavg, platform, tmpdir } from 'node:os';
+import { arch, cpus, loadavg, platform, tmpdir } from 'node:os';
 import { join, resolve, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { loadScenario, writeRunReport, type Scenario } from '../../src/index.js';
-import { estimateRun } from '../../src/model/budget.js';
-import { hotDraws } from '../../src/model/draws.js';
-import { worthPrefetching } from '../../src/parallel/draw-prefetch.js';
+import { prefetchesByDefault, scenarioAsRun } from '../../src/report/write.js';
 import { textTable } from '../../src/report/format.js';
 import {
   buildC,
@@ -257,11 +255,7 @@ async function runBench(s: Settings, tmp: string): Promise<number> {
   progress(`inferscale warm runs, ${s.repeats} x ${s.simSeconds} s simulated`);
   // What a user's run does: its hot draws made on the second core when the run is long enough
   // (parallel/draw-prefetch.ts); the one-thread row below says what that second core is worth.
-  const prefetched = worthPrefetching(
-    estimateRun(scenario, toUs(s.simSeconds)).events,
-    hotDraws(scenario).length,
-    availableParallelism(),
-  );
+  const prefetched = prefetchesByDefault(scenarioAsRun(scenario, { durationUs: toUs(s.simSeconds) }), 1);
   const warm = await medianRun(
     s.repeats,
     (i) =>
