@@ -1,3 +1,5 @@
+import { roundUs } from '../engine/time.js';
+
 /**
  * The next frames of the streams of one FPS that feed a service whose frames are made on demand
  * (world.ts, "Frames on demand"): one entry per stream (its next frame's time, the stream's first
@@ -53,7 +55,7 @@ export class FrameRing {
     const h = this.head;
     const start = this.start[h];
     const k = this.k[h] + 1;
-    const t = start + (this.wholePeriodUs > 0 ? k * this.wholePeriodUs : Math.round((k * 1e6) / this.fps));
+    const t = start + (this.wholePeriodUs > 0 ? k * this.wholePeriodUs : roundUs((k * 1e6) / this.fps));
     if (this.length === 1 && t <= endUs) {
       // The only stream of its FPS (the seed's shape): its next frame takes its place.
       this.time[h] = t;

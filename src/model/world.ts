@@ -4,6 +4,7 @@
  * of DESIGN.md (Domain semantics) and reference/seed/original-system.md.
  */
 import { EventHeap } from '../engine/heap.js';
+import { roundUs } from '../engine/time.js';
 import { randomStream, type RandomStream } from '../engine/rng.js';
 import { InvariantError } from '../errors.js';
 import { LatencyHistogram } from '../metrics/histogram.js';
@@ -647,8 +648,8 @@ export class World {
   private scheduleNextFrame(s: Stream): void {
     const g = s.group;
     // The k-th frame from k, never by adding intervals, so nothing drifts (DESIGN.md, Time).
-    let t = s.startUs + (g.wholePeriodUs > 0 ? s.k * g.wholePeriodUs : Math.round((s.k * 1e6) / g.cfg.fps));
-    if (g.jitterUs > 0) t += Math.round((2 * g.rng.next() - 1) * g.jitterUs);
+    let t = s.startUs + (g.wholePeriodUs > 0 ? s.k * g.wholePeriodUs : roundUs((s.k * 1e6) / g.cfg.fps));
+    if (g.jitterUs > 0) t += roundUs((2 * g.rng.next() - 1) * g.jitterUs);
     if (t < this.now) t = this.now;
     if (t <= this.endUs) this.heap.pushLane(g.lane, t, PRIORITY_PERIODIC, Ev.PeriodicFrame, s.id, s.epoch);
   }
@@ -709,7 +710,7 @@ export class World {
 
   private schedulePoisson(g: GroupState): void {
     const rate = g.active * g.cfg.ratePerStream;
-    const t = this.now + Math.round((g.unitGap() / rate) * 1e6);
+    const t = this.now + roundUs((g.unitGap() / rate) * 1e6);
     if (t <= this.endUs) this.heap.pushLane(g.lane, t, PRIORITY_POISSON, Ev.PoissonFrame, g.index, g.epoch);
   }
 
@@ -840,7 +841,7 @@ export class World {
     pod.rate = rate;
     pod.lastRateUs = now;
     const version = ++pod.workVersion;
-    const t = now + Math.round(pod.workRemainingUs / rate);
+    const t = now + roundUs(pod.workRemainingUs / rate);
     if (t <= this.endUs)
       this.heap.pushLane(pod.service.doneLane, t, PRIORITY_SERVICE_DONE, Ev.ServiceDone, pod.id, version);
   }
