@@ -39,6 +39,7 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const RSS_CHILD = fileURLToPath(new URL('./rss-child.js', import.meta.url));
 const SPEED_CHILD = fileURLToPath(new URL('./speed-child.js', import.meta.url));
 const PORT_MMCK = fileURLToPath(new URL('./port-mmck.js', import.meta.url));
+const LEAN_MMCK = fileURLToPath(new URL('./lean-mmck.js', import.meta.url));
 
 const MMCK: MmckParams = { lambda: 90, mu: 10, c: 10, k: 30, seed: 1 };
 // Issue 8's targets.
@@ -347,6 +348,22 @@ async function runBench(s: Settings, tmp: string): Promise<number> {
       ),
     warnings,
   );
+  // The same loop keeping the least an inferscale report needs (test/bench/lean-mmck.ts): how far
+  // a JavaScript simulator can come towards the C loop once it does that much per frame.
+  progress(`lean JavaScript M/M/c/K loop, ${s.repeats} x ${s.cSeconds} s simulated`);
+  const lean = await medianRun(
+    s.repeats,
+    () =>
+      peerRow(
+        'lean M/M/c/K loop in JavaScript (not inferscale)',
+        s.cSeconds,
+        runJson<PeerRun>(process.execPath, [
+          LEAN_MMCK,
+          ...[MMCK.lambda, MMCK.mu, MMCK.c, MMCK.k, s.cSeconds, MMCK.seed].map(String),
+        ]),
+      ),
+    warnings,
+  );
 
   // 5. Memory: a 24 h run should need about what a 1 h run needs (streamed output, bounded state).
   const seedDemo = join(ROOT, 'scenarios', 'seed-demo.yaml');
@@ -521,7 +538,7 @@ async function runBench(s: Settings, tmp: string): Promise<number> {
   };
 
   // 10. Report.
-  const speed = [cold, warm, seedDemoSpeed, simpy, cRef, jsPort, warmOneThread];
+  const speed = [cold, warm, seedDemoSpeed, simpy, cRef, jsPort, warmOneThread, lean];
   const ratio = (a: SpeedRow, b: SpeedRow) =>
     a.framesPerSecond !== null && b.framesPerSecond !== null ? a.framesPerSecond / b.framesPerSecond : null;
   const [short, long] = rss;
@@ -569,6 +586,7 @@ async function runBench(s: Settings, tmp: string): Promise<number> {
         seedDemo: ratio(seedDemoSpeed, cRef),
       },
       jsPortVsC: ratio(jsPort, cRef),
+      leanVsC: ratio(lean, cRef),
     },
     city: {
       simSeconds: s.citySeconds,
@@ -820,6 +838,8 @@ interface BenchReport {
     vsC: { cold: number | null; warm: number | null; warmOneThread: number | null; seedDemo: number | null };
     /** The JavaScript port of the C loop over the C loop. */
     jsPortVsC: number | null;
+    /** The lean JavaScript loop (test/bench/lean-mmck.ts) over the C loop. */
+    leanVsC: number | null;
   };
   city: {
     simSeconds: number;
@@ -944,6 +964,7 @@ function textReport(r: BenchReport, s: Settings): string {
         ['inferscale seed-demo-hpa / SimPy M/M/c/K', '', times(r.ratios.vsSimpy.seedDemo)],
         ['inferscale seed-demo-hpa / C M/M/c/K', '', times(r.ratios.vsC.seedDemo)],
         ['ref_mmck.c in JavaScript / C (not inferscale)', '', times(r.ratios.jsPortVsC)],
+        ['lean M/M/c/K loop in JavaScript / C (not inferscale)', '', times(r.ratios.leanVsC)],
       ],
     ),
   );
@@ -1040,7 +1061,7 @@ function textReport(r: BenchReport, s: Settings): string {
 
 /** Every figure of issue 8 in one table: the measure, its peer or limit, the ratio, the target. */
 function issueTable(r: BenchReport, s: Settings): string[] {
-  const [cold, warm, seed, simpy, cRef, , warmOneThread] = r.speed;
+  const [cold, warm, seed, simpy, cRef, jsPort, warmOneThread, lean] = r.speed;
   void cold;
   const fps = (x: SpeedRow) => (x.framesPerSecond === null ? '-' : `${int(x.framesPerSecond)} frames/s`);
   const c = r.city;
@@ -1085,6 +1106,14 @@ function issueTable(r: BenchReport, s: Settings): string[] {
       fps(warmOneThread),
       `SimPy; C`,
       `${times(r.ratios.vsSimpy.warmOneThread)}; ${times(r.ratios.vsC.warmOneThread)}`,
+      '',
+      'no target',
+    ),
+    row(
+      'for scale: ref_mmck.c in JavaScript; a lean JS loop (not inferscale)',
+      `${fps(jsPort)}; ${fps(lean)}`,
+      'C',
+      `${times(r.ratios.jsPortVsC)}; ${times(r.ratios.leanVsC)}`,
       '',
       'no target',
     ),
