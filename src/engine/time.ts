@@ -22,7 +22,8 @@ const ALL_INTEGERS = 2 ** 52;
  * the same number for every double below 2^52 in magnitude but one, JUST_BELOW_HALF; the two
  * branches here, for that value and for magnitudes from 2^52, are never taken on the hot paths, so
  * they are predicted. The result equals Math.round's for every double (NaN and infinities too), except
- * that it is +0 where Math.round gives -0 (x in [-0.5, 0)), which no sum of times can tell apart.
+ * that it is +0 where Math.round gives -0 (x = -0 and x in [-0.5, 0)), which no sum of times can tell
+ * apart: t + 0 and t + -0 differ only for t = -0, and no start or clock value is -0.
  */
 export function roundUs(x: number): number {
   if (x === JUST_BELOW_HALF) return 0;
