@@ -6,17 +6,26 @@
  * the same run, byte for byte; only its wall time changes.
  *
  * Shared memory, per stream s: a ring of BLOCKS blocks of `blockSize` doubles, and two counters:
- * produced[s] (blocks the worker has filled) and consumed[s] (blocks this thread has copied out). The
+ * produced[s] (blocks the worker has made) and consumed[s] (blocks this thread is done with). The
  * worker fills block produced[s] mod BLOCKS while produced[s] - consumed[s] < BLOCKS, then stores
  * produced[s] + 1 and notifies; this thread, when it needs its next block, waits for produced[s] to
- * pass it, copies it out, stores consumed[s] + 1 and bumps the wake counter the worker sleeps on.
- * Atomics order the worker's writes of a block before its counter, so a block is copied only once it
- * is whole, and the worker writes a slot again only once it was copied.
+ * pass it, copies it out and stores consumed[s] + 1. Atomics order the worker's writes of a block
+ * before its counter, so a block is copied only once it is whole, and the worker writes a slot again
+ * only once it was copied.
+ *
+ * Two things keep this thread from waiting on the worker or waking it more than it must:
+ * - While the worker starts (a new isolate loading its modules: 40-60 ms, in which a run reads
+ *   hundreds of thousands of draws), this thread makes its blocks itself from its own copy of the
+ *   stream and marks them consumed; the worker makes the same blocks without storing them. From the
+ *   first block the worker has ready, this thread copies, and never draws again.
+ * - The worker sleeps on the WAKE word when every ring is full, saying so in SLEEPING first; this
+ *   thread bumps WAKE and notifies (a system call) only when the worker sleeps and the stream just
+ *   freed half its ring, not after every block.
  */
 import { Worker } from 'node:worker_threads';
 import { InvariantError } from '../errors.js';
 import type { Sampler } from '../model/distributions.js';
-import type { DrawSpec } from '../model/draws.js';
+import { hotDraw, type DrawSpec } from '../model/draws.js';
 
 /** Blocks per stream: the worker can be this many blocks ahead. */
 export const BLOCKS = 4;
@@ -40,14 +49,16 @@ export function worthPrefetching(estimatedEvents: number, streams: number, cores
 /** How long this thread waits for a block before it gives up (a worker that died, not a slow one). */
 const STALL_MS = 60_000;
 
-/** Control words: [WAKE, STOP, FAILED, produced[0..n), consumed[0..n)]. */
+/** Control words: [WAKE, STOP, FAILED, SLEEPING, produced[0..n), consumed[0..n)]. */
 export const WAKE = 0;
 export const STOP = 1;
 /** Set by a worker that failed (then every produced[s] is set to FAILED_PRODUCED and notified). */
 export const FAILED = 2;
+/** 1 while the worker sleeps (or is about to) on WAKE: only then does a reader wake it. */
+export const SLEEPING = 3;
 /** produced[s] of a failed worker: a value no count of blocks has, so a reader's wait returns. */
 export const FAILED_PRODUCED = -1;
-export const HEADER = 3;
+export const HEADER = 4;
 
 export interface DrawWorkerData {
   seed: number;
@@ -72,6 +83,13 @@ export function startDrawPrefetch(
   seed: number,
   all: readonly DrawSpec[],
   blockSize = DEFAULT_BLOCK_SIZE,
+  options: {
+    /**
+     * Make the blocks here while the worker is not ready (default true). Off, every draw comes from
+     * the worker, and a read waits for it: what the tests of a failing worker need.
+     */
+    startHere?: boolean;
+  } = {},
 ): DrawPrefetch {
   const specs = all.slice(0, MAX_PREFETCH_STREAMS);
   if (specs.length === 0) throw new InvariantError('a prefetch of no random streams');
@@ -89,7 +107,18 @@ export function startDrawPrefetch(
   });
   const draws = new Map<string, Sampler>();
   specs.forEach((spec, s) =>
-    draws.set(spec.component, reader(ctl, s, n, new Float64Array(data[s]), blockSize)),
+    draws.set(
+      spec.component,
+      reader(
+        ctl,
+        s,
+        n,
+        new Float64Array(data[s]),
+        blockSize,
+        options.startHere === false ? null : seed,
+        spec,
+      ),
+    ),
   );
   let closed: Promise<void> | null = null;
   return {
@@ -109,32 +138,59 @@ export function startDrawPrefetch(
   };
 }
 
-/** Stream s's draws in order, block by block as the worker makes them. */
-function reader(ctl: Int32Array, s: number, n: number, values: Float64Array, blockSize: number): Sampler {
+/**
+ * Stream s's draws in order, block by block as the worker makes them; until the worker has a block
+ * ready, made here from `spec` (when `seedHere` is not null).
+ */
+function reader(
+  ctl: Int32Array,
+  s: number,
+  n: number,
+  values: Float64Array,
+  blockSize: number,
+  seedHere: number | null,
+  spec: DrawSpec,
+): Sampler {
   const produced = HEADER + s;
   const consumed = HEADER + n + s;
-  // The block being read, copied out of shared memory: the worker wrote it from another core, and one
-  // copy moves its cache lines here at once instead of one miss at a time while the run reads it.
   const block = new Float64Array(blockSize);
   let pos = blockSize;
   /** Blocks taken so far; the next one is block `taken` of the stream (its slot: taken mod BLOCKS). */
   let taken = 0;
+  /** This thread's copy of the stream, while it makes its own blocks; null once it reads the worker's. */
+  let here: Sampler | null = null;
+  let fromWorker = seedHere === null;
   const nextBlock = (): void => {
     for (;;) {
       const have = Atomics.load(ctl, produced);
       if (have > taken) break; // never FAILED_PRODUCED (-1)
       if (Atomics.load(ctl, FAILED) !== 0) throw new InvariantError('the random-draw prefetch worker failed');
+      if (!fromWorker) {
+        // The worker is not there yet: this block is made here (the same numbers), and the worker
+        // will make it without storing it.
+        here ??= hotDraw(seedHere!, spec);
+        for (let i = 0; i < blockSize; i++) block[i] = here();
+        taken++;
+        pos = 0;
+        Atomics.store(ctl, consumed, taken);
+        return;
+      }
       if (Atomics.wait(ctl, produced, have, STALL_MS) === 'timed-out' && Atomics.load(ctl, produced) === have)
         throw new InvariantError(`no random draws from the prefetch worker in ${STALL_MS / 1000} s`);
     }
+    fromWorker = true;
+    here = null;
     const from = (taken % BLOCKS) * blockSize;
     block.set(values.subarray(from, from + blockSize));
     taken++;
     pos = 0;
-    // Copied: the worker may fill its slot again.
+    // Copied: the worker may fill its slot again. It is woken only when it sleeps and half this ring
+    // is free: it then fills every ring, so it sleeps for the next half ring's worth of draws.
     Atomics.store(ctl, consumed, taken);
-    Atomics.add(ctl, WAKE, 1);
-    Atomics.notify(ctl, WAKE);
+    if (Atomics.load(ctl, SLEEPING) !== 0 && 2 * (Atomics.load(ctl, produced) - taken) <= BLOCKS) {
+      Atomics.add(ctl, WAKE, 1);
+      Atomics.notify(ctl, WAKE);
+    }
   };
   return () => {
     if (pos === blockSize) nextBlock();

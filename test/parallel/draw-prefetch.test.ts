@@ -56,6 +56,32 @@ test('prefetched draws are the draws of each stream in order, through many block
   }
 });
 
+test("blocks made here while the worker starts, then the worker's, are the stream in order", async () => {
+  // 60 blocks read at once, before a new worker can have loaded (tens of ms): made in this thread, and
+  // skipped by the worker; then, after a pause, the worker's blocks from where this thread stopped.
+  const blockSize = 5;
+  const prefetch = startDrawPrefetch(9, SPECS, blockSize);
+  try {
+    const got = SPECS.map((spec) => {
+      const draw = prefetch.draws.get(spec.component)!;
+      return Array.from({ length: 60 * blockSize + 2 }, () => draw());
+    });
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    SPECS.forEach((spec, s) => {
+      const draw = prefetch.draws.get(spec.component)!;
+      for (let i = 0; i < 10 * BLOCKS * blockSize; i++) got[s].push(draw());
+      const own = hotDraw(9, spec);
+      assert.deepEqual(
+        got[s],
+        got[s].map(() => own()),
+        spec.component,
+      );
+    });
+  } finally {
+    await prefetch.close();
+  }
+});
+
 test('a run given prefetched draws is the same run: result, rows, pod and node rows, events', async () => {
   // Poisson arrivals whose count changes (each change draws a new gap), exponential and lognormal
   // services (notify and poll), batches, a constant-time service (not prefetched), scaling.
@@ -140,7 +166,7 @@ test('writeRunReport with prefetched draws writes the same files as without', as
 test('a worker that fails ends the read with an error instead of a wait, and close() reports it', async () => {
   // A distribution the samplers do not know: the worker throws while it builds its samplers.
   const bad: DrawSpec = { component: 'service:x:work', dist: { type: 'bogus' } as unknown as Dist };
-  const prefetch = startDrawPrefetch(1, [bad], 16);
+  const prefetch = startDrawPrefetch(1, [bad], 16, { startHere: false });
   const draw = prefetch.draws.get('service:x:work')!;
   const t0 = performance.now();
   assert.throws(() => draw(), /prefetch worker failed/);
