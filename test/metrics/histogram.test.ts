@@ -142,6 +142,18 @@ test('absorb equals merge then clear, and leaves the absorbed histogram empty an
   run.quantilesUs([0.5, 0.95, 0.99], mine);
   ref.quantilesUs([0.5, 0.95, 0.99], theirs);
   assert.deepEqual(mine, theirs);
+  // The run's histogram, filled by absorbing (its list of buckets in use kept that way), absorbed
+  // and cleared in turn: nothing left behind in either.
+  const outer = new LatencyHistogram();
+  outer.absorb(run);
+  assert.deepEqual(Array.from(outer.counts), Array.from(ref.counts));
+  assert.ok(run.counts.every((c) => c === 0) && run.total === 0);
+  outer.clear();
+  assert.ok(outer.counts.every((c) => c === 0) && outer.total === 0);
+  outer.add(1234);
+  const one = new LatencyHistogram();
+  one.add(1234);
+  assert.deepEqual(Array.from(outer.counts), Array.from(one.counts));
 });
 
 test('addLater counts as add for every reader, across its buffer filling and with values left in it', () => {
