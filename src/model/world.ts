@@ -213,9 +213,15 @@ export class ServiceState {
   readonly queue: FrameQueue;
   /** Live pods (not Gone) in creation order. */
   pods: Pod[] = [];
-  /** Notify wake-up: idle Ready pods, first idle first woken. */
+  /**
+   * Notify wake-up: idle Ready pods, first idle first woken: idle[idleHead .. idleLen). The array is
+   * never shortened (entries from idleLen on are stale): setting an array's length is a call into
+   * V8's runtime that trims its store, which the next push then grows again, and an M/M/c/K run
+   * emptied the list at every other frame.
+   */
   idle: Pod[] = [];
   idleHead = 0;
+  idleLen = 0;
   desired: number;
   readonly workSampler: Sampler | null;
   readonly startupSampler: Sampler;
@@ -737,18 +743,18 @@ export class World {
     svc.offered++;
     svc.stepOffered++;
     const now = this.now;
-    if (svc.idle.length > svc.idleHead) {
+    if (svc.idleLen > svc.idleHead) {
       // notify wake-up: an idle Ready replica takes the frame at once.
       const pod = svc.idle[svc.idleHead++];
-      if (svc.idleHead === svc.idle.length) {
-        svc.idle.length = 0;
+      if (svc.idleHead === svc.idleLen) {
+        svc.idleLen = 0;
         svc.idleHead = 0;
-      } else if (svc.idleHead >= IDLE_COMPACT_MIN && 2 * svc.idleHead >= svc.idle.length) {
+      } else if (svc.idleHead >= IDLE_COMPACT_MIN && 2 * svc.idleHead >= svc.idleLen) {
         // A service that always has an idle pod never empties the list: drop the taken prefix
         // once it is at least half the list, so the list stays within about twice the pod count
         // (each move is paid for by the takes before it).
-        svc.idle.copyWithin(0, svc.idleHead);
-        svc.idle.length -= svc.idleHead;
+        svc.idle.copyWithin(0, svc.idleHead, svc.idleLen);
+        svc.idleLen -= svc.idleHead;
         svc.idleHead = 0;
       }
       pod.idleVersion++;
@@ -924,7 +930,7 @@ export class World {
     if (svc.pollWakeup) {
       this.scheduleLane(svc.pollLane, this.now + svc.pollIntervalUs, Ev.Poll, pod.id, pod.idleVersion);
     } else {
-      svc.idle.push(pod);
+      svc.idle[svc.idleLen++] = pod;
       // One idle-report timer per pod at most: a timer per idle spell would fill the heap with
       // entries that are almost always stale (a busy service goes idle between most frames).
       if (!pod.idleTimerPending) {
@@ -1087,9 +1093,10 @@ export class World {
     this.accountReplicas(svc);
     svc.liveCount--;
     svc.pods = svc.pods.filter((p) => p !== pod);
-    if (svc.idle.length > 0) {
-      svc.idle = svc.idle.slice(svc.idleHead).filter((p) => p !== pod);
+    if (svc.idleLen > 0) {
+      svc.idle = svc.idle.slice(svc.idleHead, svc.idleLen).filter((p) => p !== pod);
       svc.idleHead = 0;
+      svc.idleLen = svc.idle.length;
     }
     const pi = this.pendingPods.indexOf(pod);
     if (pi >= 0) this.pendingPods.splice(pi, 1);

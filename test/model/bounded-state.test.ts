@@ -30,8 +30,8 @@ test('notify wake-up: the idle list stays within the pod count when a service al
   while (heap.pop()) {
     world.now = heap.timeUs;
     world.dispatch(heap.eventKind, heap.a, heap.b);
-    maxIdle = Math.max(maxIdle, svc.idle.length);
-    maxLive = Math.max(maxLive, svc.idle.length - svc.idleHead);
+    maxIdle = Math.max(maxIdle, svc.idleLen, svc.idle.length);
+    maxLive = Math.max(maxLive, svc.idleLen - svc.idleHead);
   }
   // The run really was the case in question: 90 000 frames, all served at once, idle pods all along.
   assert.ok(svc.offered >= 25 * 3600);
