@@ -332,38 +332,29 @@ async function runBench(s: Settings, tmp: string): Promise<number> {
       warnings,
     );
   }
+  // A JavaScript M/M/c/K program in a process of its own, timed as the C loop is.
+  const jsLoop = (label: string, script: string) =>
+    medianRun(
+      s.repeats,
+      () =>
+        peerRow(
+          label,
+          s.cSeconds,
+          runJson<PeerRun>(process.execPath, [
+            script,
+            ...[MMCK.lambda, MMCK.mu, MMCK.c, MMCK.k, s.cSeconds, MMCK.seed].map(String),
+          ]),
+        ),
+      warnings,
+    );
   // The C loop ported line by line to JavaScript (test/bench/port-mmck.ts): what the C figure means
   // for a JavaScript simulator, beside inferscale's own.
   progress(`JavaScript port of ref_mmck.c, ${s.repeats} x ${s.cSeconds} s simulated`);
-  const jsPort = await medianRun(
-    s.repeats,
-    () =>
-      peerRow(
-        'ref_mmck.c ported to JavaScript (not inferscale)',
-        s.cSeconds,
-        runJson<PeerRun>(process.execPath, [
-          PORT_MMCK,
-          ...[MMCK.lambda, MMCK.mu, MMCK.c, MMCK.k, s.cSeconds, MMCK.seed].map(String),
-        ]),
-      ),
-    warnings,
-  );
+  const jsPort = await jsLoop('ref_mmck.c ported to JavaScript (not inferscale)', PORT_MMCK);
   // The same loop keeping the least an inferscale report needs (test/bench/lean-mmck.ts): how far
   // a JavaScript simulator can come towards the C loop once it does that much per frame.
   progress(`lean JavaScript M/M/c/K loop, ${s.repeats} x ${s.cSeconds} s simulated`);
-  const lean = await medianRun(
-    s.repeats,
-    () =>
-      peerRow(
-        'lean M/M/c/K loop in JavaScript (not inferscale)',
-        s.cSeconds,
-        runJson<PeerRun>(process.execPath, [
-          LEAN_MMCK,
-          ...[MMCK.lambda, MMCK.mu, MMCK.c, MMCK.k, s.cSeconds, MMCK.seed].map(String),
-        ]),
-      ),
-    warnings,
-  );
+  const lean = await jsLoop('lean M/M/c/K loop in JavaScript (not inferscale)', LEAN_MMCK);
 
   // 5. Memory: a 24 h run should need about what a 1 h run needs (streamed output, bounded state).
   const seedDemo = join(ROOT, 'scenarios', 'seed-demo.yaml');
