@@ -153,6 +153,9 @@ function reader(
 ): Sampler {
   const produced = HEADER + s;
   const consumed = HEADER + n + s;
+  // The block being read, copied out of shared memory (or made here): the worker wrote it from another
+  // core, and one copy moves its cache lines here at once instead of one miss at a time while the run
+  // reads it.
   const block = new Float64Array(blockSize);
   let pos = blockSize;
   /** Blocks taken so far; the next one is block `taken` of the stream (its slot: taken mod BLOCKS). */
