@@ -22,8 +22,9 @@ function bucketByLog(us: number): number {
  *   - above, each octave [2^e, 2^(e+1)) is cut into 256 equal slices, each narrower than a bucket
  *     (an octave holds 69.7 buckets), so a slice crosses at most one bucket boundary: SUB_FIRST holds
  *     the bucket of the slice's first value and SUB_BOUND the least value of the slice in the next
- *     bucket (the slice's end, which no value of the slice reaches, when none). Each bucket's least value is found with bucketByLog itself, so the
- *     tables answer as it does (test/metrics/histogram.test.ts compares them over millions of values).
+ *     bucket (the slice's end, which no value of the slice reaches, when none). Each bucket's least
+ *     value is found with bucketByLog itself, so the tables answer as it does
+ *     (test/metrics/histogram.test.ts compares them over millions of values).
  */
 const SMALL_BITS = 12;
 const SMALL_LIMIT = 1 << SMALL_BITS;
@@ -122,8 +123,8 @@ export class LatencyHistogram {
       const k = ((e - SMALL_BITS) << SUB_BITS) | ((u >>> (e - SUB_BITS)) & SUB_MASK);
       // + 1 when u >= SUB_BOUND[k], without a branch: the bound and u are in the same slice (or the
       // bound is its end), so bound - 1 - u is in (-2^23, 2^23) and its sign bit says which. Where
-      // the bound falls in a slice is as good as random, and the branch this was cost 2-3% of an
-      // M/M/c/K run in mispredictions.
+      // the bound falls in a slice is as good as random, and the branch this was cost about 2% of
+      // an M/M/c/K run in mispredictions.
       return SUB_FIRST[k] + ((SUB_BOUND[k] - 1 - u) >>> 31);
     }
     if (u === us) return SMALL[u];
