@@ -1,11 +1,28 @@
 import { roundUs } from '../engine/time.js';
 
 /**
+ * The period of `fps` when 1e6 / fps is a whole number of µs (25 FPS: 40,000), else 0: then frame k's
+ * offset round(k 1e6 / fps) is exactly k x period, without a division per frame.
+ */
+export function wholePeriodUs(fps: number): number {
+  return Number.isInteger(fps) && 1e6 % fps === 0 ? 1e6 / fps : 0;
+}
+
+/**
+ * Frame k of a stream whose frame 0 is at `startUs`, from k and never by adding periods, so nothing
+ * drifts (DESIGN.md, Time): the one definition for frames that are events (world.ts) and frames in a
+ * ring. `periodUs` is wholePeriodUs(fps).
+ */
+export function frameTimeUs(startUs: number, k: number, periodUs: number, fps: number): number {
+  return startUs + (periodUs > 0 ? k * periodUs : roundUs((k * 1e6) / fps));
+}
+
+/**
  * The next frames of the streams of one FPS that feed a service whose frames are made on demand
  * (world.ts, "Frames on demand"): one entry per stream (its next frame's time, the stream's first
  * frame's time, the frame's number and the stream's id), in time order. `World.catchUp` takes the
  * first entry and `advance` puts the stream's next frame back. A frame's time is computed from its
- * number, as for frames that are events (world.ts, scheduleNextFrame), so nothing drifts. A stream
+ * number (frameTimeUs), as for frames that are events, so nothing drifts. A stream
  * re-enters one period after the frame that ran, behind every other stream of the ring, so an insertion
  * is an append; a period that is not a whole number of µs (30 FPS) can put it a µs before the last
  * entry, and then it walks back that far.
@@ -18,14 +35,14 @@ export class FrameRing {
   private mask: number;
   private head = 0;
   length = 0;
-  /** The period when it is a whole number of µs, else 0 (as GroupState.wholePeriodUs). */
+  /** wholePeriodUs(fps). */
   private readonly wholePeriodUs: number;
 
   constructor(
     readonly fps: number,
     capacity = 16,
   ) {
-    this.wholePeriodUs = Number.isInteger(fps) && 1e6 % fps === 0 ? 1e6 / fps : 0;
+    this.wholePeriodUs = wholePeriodUs(fps);
     let c = 16;
     while (c < capacity) c *= 2;
     this.time = new Float64Array(c);
@@ -55,7 +72,7 @@ export class FrameRing {
     const h = this.head;
     const start = this.start[h];
     const k = this.k[h] + 1;
-    const t = start + (this.wholePeriodUs > 0 ? k * this.wholePeriodUs : roundUs((k * 1e6) / this.fps));
+    const t = frameTimeUs(start, k, this.wholePeriodUs, this.fps);
     if (this.length === 1 && t <= endUs) {
       // The only stream of its FPS (the seed's shape): its next frame takes its place.
       this.time[h] = t;

@@ -26,7 +26,7 @@ import {
 import { controllerConfig, onAutoscalerTick, startAutoscalers } from './autoscaling.js';
 import type { ControllerConfig } from '../autoscale/hpa/index.js';
 import { FluidEngine } from './fluid.js';
-import { FrameRing } from './frame-ring.js';
+import { FrameRing, frameTimeUs, wholePeriodUs } from './frame-ring.js';
 
 // The hot handlers push their events straight onto the heap, with these priorities.
 const PRIORITY_SERVICE_DONE = PRIORITY[Ev.ServiceDone];
@@ -361,10 +361,7 @@ export class GroupState {
   active = 0;
   epoch = 0;
   readonly periodUs: number;
-  /**
-   * The period when 1e6 / fps is a whole number of µs (25 FPS: 40,000), else 0: then the k-th
-   * frame's offset round(k 1e6 / fps) is exactly k x period, without a division per frame.
-   */
+  /** frame-ring.ts, wholePeriodUs. */
   readonly wholePeriodUs: number;
   readonly jitterUs: number;
   /** The heap lane of this group's arrivals (world.ts, assignLanes), or -1 for the heap itself. */
@@ -380,7 +377,7 @@ export class GroupState {
     readonly unitGap: Sampler,
   ) {
     this.periodUs = 1e6 / cfg.fps;
-    this.wholePeriodUs = Number.isInteger(cfg.fps) && 1e6 % cfg.fps === 0 ? 1e6 / cfg.fps : 0;
+    this.wholePeriodUs = wholePeriodUs(cfg.fps);
     this.jitterUs = cfg.jitterUs;
   }
 }
@@ -653,8 +650,7 @@ export class World {
 
   private scheduleNextFrame(s: Stream): void {
     const g = s.group;
-    // The k-th frame from k, never by adding intervals, so nothing drifts (DESIGN.md, Time).
-    let t = s.startUs + (g.wholePeriodUs > 0 ? s.k * g.wholePeriodUs : roundUs((s.k * 1e6) / g.cfg.fps));
+    let t = frameTimeUs(s.startUs, s.k, g.wholePeriodUs, g.cfg.fps);
     if (g.jitterUs > 0) t += roundUs((2 * g.rng.next() - 1) * g.jitterUs);
     if (t < this.now) t = this.now;
     if (t <= this.endUs) this.heap.pushLane(g.lane, t, PRIORITY_PERIODIC, Ev.PeriodicFrame, s.id, s.epoch);
